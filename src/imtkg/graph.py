@@ -1,0 +1,47 @@
+"""Load Turtle files into one rdflib graph, reporting a malformed file with its line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .errors import SourceError
+from .namespaces import bind_prefixes
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project prefixes bound."""
+    graph = Graph()
+    bind_prefixes(graph.namespace_manager)
+    return graph
+
+
+def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    """Parse the Turtle file ``path`` (into ``into`` if given).
+
+    Raises :class:`SourceError` naming the file and line when it is missing or malformed.
+    """
+    graph = into if into is not None else new_graph()
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "no such file")
+    try:
+        graph.parse(path, format="turtle")
+    except BadSyntax as exc:
+        raise SourceError(path, f"malformed Turtle: {exc._why}", exc.lines + 1) from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start})") from None
+    except Exception as exc:  # rdflib reports some syntax errors with other exception types
+        raise SourceError(path, f"malformed Turtle: {exc}") from None
+    return graph
+
+
+def load_turtle(paths: Iterable[Path], into: Graph | None = None) -> Graph:
+    """Parse every file of ``paths`` into one graph."""
+    graph = into if into is not None else new_graph()
+    for path in paths:
+        parse_turtle(path, graph)
+    return graph
