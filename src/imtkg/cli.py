@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -27,7 +26,18 @@ project_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns imtkg's errors into a message on standard error and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ImtkgError as exc:
+            click.echo(f"imtkg: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="imtkg")
 def cli() -> None:
     """A knowledge graph of ITU standardization on IMT, around WTSA Resolution 38."""
@@ -50,7 +60,7 @@ def build(project_root: Path | None, out: Path) -> None:
     click.echo(f"validation: {verdict} ({s['violations']} violations, {s['warnings']} warnings)")
     click.echo(f"written to {out}/")
     if not s["conforms"]:
-        sys.exit(EXIT_NONCONFORMING)
+        click.get_current_context().exit(EXIT_NONCONFORMING)
 
 
 @cli.command()
@@ -70,17 +80,5 @@ def ingest(source: Path, project_root: Path | None, output: Path | None, fmt: st
 
 
 def main() -> None:
-    """Console entry point: errors become a message on standard error and exit 2."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_BAD_INPUT)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except ImtkgError as exc:
-        click.echo(f"imtkg: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    """Console entry point."""
+    cli(prog_name="imtkg")

@@ -23,11 +23,14 @@ _WITH_RE = re.compile(
 _LEADING_AGENT_GAP_RE = re.compile(r"^(?:\s|,|and\b|the\b)*$")
 
 
-def ingest_resolution(path: Path | str, project: Project | None = None) -> Graph:
+def ingest_resolution(
+    path: Path | str, project: Project | None = None, partial: bool = False
+) -> Graph:
     """Return the RDF graph of the resolution text at ``path``.
 
     Raises :class:`imtkg.errors.ResolutionParseError` (with the line) when the text is not an
-    ITU resolution, and :class:`imtkg.errors.SourceError` when it cannot be read.
+    ITU resolution, and :class:`imtkg.errors.SourceError` when it cannot be read. ``partial``
+    accepts an excerpt that stops before the operative part.
 
     >>> from imtkg import Project, ingest_resolution
     >>> path = Project.default().sources_dir / "wtsa-resolution-38-rev-dubai-2012.txt"
@@ -37,7 +40,7 @@ def ingest_resolution(path: Path | str, project: Project | None = None) -> Graph
     """
     project = project or Project.default()
     vocabulary = load_vocabulary(project.ontology_dir)
-    parsed = parse_resolution(Path(path), vocabulary)
+    parsed = parse_resolution(Path(path), vocabulary, partial)
     return ResolutionGraph(parsed, vocabulary).build()
 
 
@@ -51,7 +54,7 @@ class ResolutionGraph:
         self.graph = Graph()
         bind_prefixes(self.graph.namespace_manager)
         self.source = ID[f"source/{slug(parsed.path.stem)}"]
-        self.work = ID[f"resolution/{parsed.body}/{parsed.number.lower()}"]
+        self.work = ID[f"resolution/{parsed.body}/{slug(parsed.number)}"]
         self.revision = self._revision_iri(parsed.adoption.year if parsed.adoption else None)
         self.order = 0
 
@@ -61,10 +64,10 @@ class ResolutionGraph:
     def _revision_iri(self, year: int | None) -> URIRef:
         parsed = self.parsed
         if parsed.body == "ra":
-            return ID[f"resolution/ra/{parsed.number.lower()}-{parsed.itu_r_revision or 0}"]
+            return ID[f"resolution/ra/{slug(parsed.number)}-{parsed.itu_r_revision or 0}"]
         if year is None:
             raise ValueError("a resolution revision needs its year of adoption")
-        return ID[f"resolution/{parsed.body}/{parsed.number.lower()}/{year}"]
+        return ID[f"resolution/{parsed.body}/{slug(parsed.number)}/{year}"]
 
     def build(self) -> Graph:
         self._source()
@@ -113,6 +116,12 @@ class ResolutionGraph:
                     add(session, IMTKG.placeName, Literal(adoption.place))
             if previous is not None:
                 add(iri, IMTKG.previousRevision, previous)
+            if iri != self.revision and adoption is not None and adoption.place:
+                # ITU's convention: "Resolution 38 (Montreal, 2000)", then "(Rev. Florianópolis, 2004)".
+                rev = "" if previous is None else "Rev. "
+                identifier = f"Resolution {parsed.number} ({rev}{adoption.place}, {adoption.year})"
+                add(iri, DCTERMS.identifier, Literal(identifier))
+                add(iri, RDFS.label, Literal(identifier, lang="en"))
             previous = iri
         rev = self.revision
         add(rev, DCTERMS.identifier, Literal(parsed.identifier))
@@ -132,7 +141,7 @@ class ResolutionGraph:
         # ITU-R numbers its revisions: "(2000-2007-2012)" for 50-2 are 50-0, 50-1, 50-2.
         if parsed.itu_r_revision is not None and len(history) == parsed.itu_r_revision + 1:
             return [
-                (ID[f"resolution/ra/{parsed.number.lower()}-{n}"], adoption)
+                (ID[f"resolution/ra/{slug(parsed.number)}-{n}"], adoption)
                 for n, adoption in enumerate(history)
             ]
         return []

@@ -36,24 +36,28 @@ BODIES = {
 _BODY_ACRONYMS = {"WTSA": "wtsa", "WTDC": "wtdc", "WRC": "wrc", "RA": "ra", "PP": "pp"}
 
 _HEADER_RE = re.compile(
-    r"^resolution\s+(?P<itur>itu-r\s+)?(?P<num>\d+[a-z]?)(?:-(?P<rev>\d+))?"
+    r"^(?:(?P<prefix>WTSA|WTDC|WRC|RA|PP)\s+)?resolution\s+(?P<itur>itu-r\s+)?"
+    r"(?P<num>\d+[a-z]?|\[[^\]\s]+\]|[a-z]+/\d+)(?:-(?P<rev>\d+))?"
     r"\s*(?:\((?P<paren>[^()]*)\))?\s*[.:]?$",
     re.IGNORECASE,
 )
+_HEADER_START_RE = re.compile(r"^(?:(?:WTSA|WTDC|WRC|RA|PP)\s+)?resolution$", re.IGNORECASE)
+_BULLET_PREFIX_RE = re.compile(r"^[–—•·▪◦-][\t ]+")
 _PAREN_BODY_RE = re.compile(r"^(?P<rev>rev\.?\s*)?(?P<body>WTSA|WTDC|WRC|RA|PP)-(?P<yy>\d{2})$", re.I)
 _PAREN_PLACE_RE = re.compile(r"^(?P<rev>rev\.?\s*)?(?P<place>[^\d,;]+?),?\s*(?P<year>\d{4})$", re.I)
 _HISTORY_ENTRY_RE = re.compile(r"(?P<place>[^\d,;()]*?)\s*,?\s*(?P<year>\d{4})")
 _ENACTING_RE = re.compile(r"^the\s+.*\b(assembly|conference)\b", re.IGNORECASE)
-_ENACTING_PLACE_RE = re.compile(r"\((?P<place>[^\d,()]+?),?\s*(?P<year>\d{4})\)")
+_ENACTING_PLACE_RE = re.compile(r"\(\s*(?P<place>[^\d,()]+?),?\s*(?P<year>\d{4})\s*\)")
 
 _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
 _LABEL_RE = re.compile(
     r"""^(?:
         \(?(?P<roman>(?:ii|iii|iv|vi|vii|viii|ix|xi|xii))\)
       | \(?(?P<letter>[a-z])(?:\s?(?P<lsuf>bis|ter|quater))?\)
+      | (?P<decimal>\d{1,2}(?:\.\d{1,2})+)(?:\s?(?P<dsuf>bis|ter|quater))?\.?(?=\s|$)
       | (?P<number>\d{1,2})(?:\s?(?P<nsuf>bis|ter|quater))?[.)]?(?=\s|$)
       | (?P<bullet>[–—•·▪◦-])(?=\s|$)
-    )(?P<sep>\t+|[ ]+|$)""",
+    )(?P<sep>\t+|[ ]+|$|(?<=\)))""",
     re.VERBOSE,
 )
 _ABBREVIATIONS = ("rev.", "no.", "res.", "rec.", "e.g.", "i.e.", "art.", "para.", "vol.", "doc.")
@@ -167,8 +171,11 @@ def _ends_paragraph(text: str) -> bool:
 
 
 class _Parser:
-    def __init__(self, path: Path, normalized: NormalizedText, vocabulary: Vocabulary):
+    def __init__(
+        self, path: Path, normalized: NormalizedText, vocabulary: Vocabulary, partial: bool
+    ):
         self.path = path
+        self.partial = partial
         self.lines = normalized.lines
         self.footnotes = normalized.footnotes
         self.vocabulary = vocabulary
@@ -180,26 +187,49 @@ class _Parser:
         return ResolutionParseError(self.path, message, line)
 
     # -- front matter -------------------------------------------------------------------------
-    def _find_header(self) -> tuple[int, re.Match[str]]:
+    def _find_header(self) -> tuple[int, int, re.Match[str]]:
+        """The heading's first and last line index; a heading may be broken over lines."""
         for index, line in enumerate(self.lines):
-            match = _HEADER_RE.match(line.strip())
+            line = line.strip()
+            match = _HEADER_RE.match(line)
             if match:
-                return index, match
+                return index, index, match
+            if _HEADER_START_RE.match(line) or (
+                line.lower().startswith(("resolution ", "wtsa ", "wtdc ", "pp ", "wrc ", "ra "))
+                and "(" in line and ")" not in line
+            ):
+                joined, end = line, index
+                while end + 1 < len(self.lines) and end - index < 3:
+                    end += 1
+                    joined = f"{joined} {self.lines[end].strip()}".strip()
+                    match = _HEADER_RE.match(joined)
+                    if match:
+                        return index, end, match
         raise self.error(
             1,
             "expected a resolution heading such as 'RESOLUTION 38 (Rev. Dubai, 2012)', "
             "'RESOLUTION 233 (WRC-12)' or 'RESOLUTION ITU-R 50-2'; none found",
         )
 
+    def _unbullet(self, line: str) -> str:
+        """A line without a bullet that only decorates a heading or a labelled clause."""
+        match = _BULLET_PREFIX_RE.match(line)
+        if match is None:
+            return line
+        rest = line[match.end() :].strip()
+        if _LABEL_RE.match(rest) or self._heading(rest, False) is not None:
+            return rest
+        return line
+
     def parse(self) -> ParsedResolution:
-        header_index, header = self._find_header()
+        header_index, header_end, header = self._find_header()
         paren_body, adoption = _parse_paren(header["paren"])
-        index = header_index + 1
+        index = header_end + 1
         title_parts: list[str] = []
         history: list[Adoption] = []
         formula: str | None = None
         while index < len(self.lines):
-            line = self.lines[index].strip()
+            line = self._unbullet(self.lines[index].strip())
             if not line:
                 index += 1
                 continue
@@ -226,7 +256,8 @@ class _Parser:
             raise self.error(header_index + 2, "expected the title of the resolution after its heading")
 
         formula_body, formula_adoption = _body_of_formula(formula) if formula else (None, None)
-        body = formula_body or paren_body or ("ra" if header["itur"] else None)
+        prefix_body = _BODY_ACRONYMS[header["prefix"].upper()] if header["prefix"] else None
+        body = formula_body or paren_body or prefix_body or ("ra" if header["itur"] else None)
         if body is None:
             raise self.error(
                 header_index + 1,
@@ -325,8 +356,7 @@ class _Parser:
         current: Item | None = None
         after_blank = False
         while index < len(self.lines):
-            raw = self.lines[index]
-            line = raw.strip()
+            line = self._unbullet(self.lines[index].strip())
             number = index + 1
             index += 1
             if not line:
@@ -371,7 +401,7 @@ class _Parser:
             label = _LABEL_RE.match(line)
             strong = label is not None and (label["sep"].startswith("\t") or label["sep"] == "")
             if label is not None and (strong or not open_line or previous.endswith(",")):
-                current = self._add_labelled(stack, label, number, line[label.end():].strip())
+                current = self._add_labelled(stack, current, label, number, line[label.end():].strip())
                 after_blank = False
                 continue
             continues = open_line and not (previous.endswith(",") and line.lower().startswith("that "))
@@ -389,7 +419,7 @@ class _Parser:
                 for ref in item.footnotes:
                     if ref not in self.footnotes:
                         raise self.error(item.line, f"footnote {ref} is referenced but its text was not found")
-        if not any(s.kind.operative for s in sections):
+        if not self.partial and not any(s.kind.operative for s in sections):
             raise self.error(
                 sections[-1].line,
                 "expected at least one operative section (e.g. 'resolves', 'decides', "
@@ -422,15 +452,23 @@ class _Parser:
                 if not letter_list:
                     return "roman", letter
             return "letter", letter + suffix
+        if label["decimal"]:
+            suffix = f" {label['dsuf']}" if label["dsuf"] else ""
+            return "decimal", label["decimal"] + suffix
         if label["number"]:
             suffix = f" {label['nsuf']}" if label["nsuf"] else ""
             return "number", label["number"] + suffix
         return "bullet", None
 
-    def _add_labelled(self, stack, label, number: int, text: str) -> Item:
+    def _add_labelled(self, stack, current: Item | None, label, number: int, text: str) -> Item:
         kind, value = self._label_type(label, stack)
         item = Item(value, kind, number, [text] if text else [])
-        self._place(stack, kind, item)
+        if current is not None and current.label_type != kind and current.text.endswith(":"):
+            # "... with the following agenda:" introduces a list of its own.
+            stack.append((kind, current.children))
+            current.children.append(item)
+        else:
+            self._place(stack, kind, item)
         return item
 
     def _place(self, stack, kind: str, item: Item) -> None:
@@ -465,11 +503,14 @@ def _walk(items: list[Item]):
         yield from _walk(item.children)
 
 
-def parse_resolution(path: Path, vocabulary: Vocabulary) -> ParsedResolution:
-    """Parse the resolution text at ``path``; raise :class:`ResolutionParseError` if it is not one."""
+def parse_resolution(path: Path, vocabulary: Vocabulary, partial: bool = False) -> ParsedResolution:
+    """Parse the resolution text at ``path``; raise :class:`ResolutionParseError` if it is not one.
+
+    ``partial`` accepts an excerpt that stops before the operative part.
+    """
     path = Path(path)
     text = read_text(path)
-    parsed = _Parser(path, normalize(text, path), vocabulary).parse()
+    parsed = _Parser(path, normalize(text, path), vocabulary, partial).parse()
     parsed.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return parsed
 
