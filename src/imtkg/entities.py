@@ -291,8 +291,10 @@ class Resolver:
             yield _Group(match.start(), match.end(), refs)
         for match in _DIRECTORS_RE.finditer(text):
             offset = match.start("list")
+            # Each post's span starts at "Director(s)", so "that the Director of BR report"
+            # reads as a subject naming the post.
             refs = tuple(
-                _post_ref(_bureau_code(b.group(0)), offset + b.start(), offset + b.end())
+                _post_ref(_bureau_code(b.group(0)), match.start(), offset + b.end())
                 for b in _BUREAU_RE.finditer(match["list"])
             )
             yield _Group(match.start(), match.end(), refs)

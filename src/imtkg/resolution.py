@@ -159,6 +159,12 @@ def _body_of_formula(formula: str) -> tuple[str | None, Adoption | None]:
     return body, adoption
 
 
+def _ends_formula(collected: str) -> bool:
+    """Whether the enacting formula collected so far is complete: "(Dubai, 2012)," closed."""
+    text = collected.rstrip()
+    return text.endswith((",", ":")) and text.count("(") == text.count(")")
+
+
 def _ends_paragraph(text: str) -> bool:
     """Whether a line ending like ``text`` closes its paragraph (so the next line starts one)."""
     if not text:
@@ -241,7 +247,7 @@ class _Parser:
                                      f"'(Montreal, 2000; Dubai, 2012)'; found {text!r}")
                 continue
             if formula is None and _ENACTING_RE.match(line):
-                formula, index = self._collect_until(index, lambda t: t.rstrip().endswith((",", ":")))
+                formula, index = self._collect_until(index, _ends_formula)
                 continue
             if self.vocabulary.match_heading(line) and (title_parts or formula):
                 break
@@ -319,7 +325,7 @@ class _Parser:
             if not line:
                 continue
             parts.append(line)
-            if done(line):
+            if done(" ".join(parts)):
                 return " ".join(parts), index
         raise self.error(start + 1, f"unterminated front matter starting {parts[0]!r}")
 
