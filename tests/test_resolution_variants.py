@@ -125,7 +125,7 @@ def test_history_line_gives_the_earlier_revisions():
 def test_a_heading_with_two_verbs_creates_one_obligation_per_verb(tmp_path):
     graph = ingest_resolution(FIXTURES / "wtdc-36-rev-hyderabad-2010.txt")
     rev = "https://w3id.org/imtkg/id/resolution/wtdc/36/2010"
-    clause = ID[f"resolution/wtdc/36/2010/requests/p1"]
+    clause = ID["resolution/wtdc/36/2010/requests/p1"]
     assert str(clause).startswith(rev)
     obligations = sorted(graph.subjects(IMTKG.createdBy, clause))
     assert [graph.value(o, IMTKG.deonticForce) for o in obligations] == [

@@ -21,7 +21,9 @@ def _project(root: Path | None) -> Project:
 
 
 project_option = click.option(
-    "--project", "project_root", type=click.Path(path_type=Path, file_okay=False),
+    "--project",
+    "project_root",
+    type=click.Path(path_type=Path, file_okay=False),
     help="Project folder with ontology/, data/, shapes/ and queries/ (default: the shipped one).",
 )
 
@@ -45,8 +47,13 @@ def cli() -> None:
 
 @cli.command()
 @project_option
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
-              show_default=True, help="Folder to write the build to (replaced whole).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to write the build to (replaced whole).",
+)
 def build(project_root: Path | None, out: Path) -> None:
     """Build the graph: ingest, infer (OWL 2 RL), validate (SHACL), run the queries, write OUT."""
     result = build_graph(_project(project_root))
@@ -66,10 +73,15 @@ def build(project_root: Path | None, out: Path) -> None:
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @project_option
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the RDF here instead of standard output.")
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle",
-              show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the RDF here instead of standard output.",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True
+)
 def ingest(source: Path, project_root: Path | None, output: Path | None, fmt: str) -> None:
     """Turn the plain text of an ITU resolution (SOURCE) into clause-level RDF."""
     text = serialize(ingest_resolution(source, _project(project_root)), fmt)

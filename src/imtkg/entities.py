@@ -162,7 +162,10 @@ class Resolver:
         self.body = body
         self.sector = SECTOR_OF_BODY[body]
         self.gazetteer = [
-            (re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])", _gazetteer_flags(label)), concept)
+            (
+                re.compile(rf"(?<![\w-]){re.escape(label)}(?![\w-])", _gazetteer_flags(label)),
+                concept,
+            )
             for label, concept in vocabulary.gazetteer
         ]
 
@@ -189,8 +192,15 @@ class Resolver:
 
     def _recognizers(self):
         return (
-            self._resolutions, self._recommendations, self._directors, self._sessions,
-            self._groups, self._sectors, self._bureaux, self._officials, self._assemblies,
+            self._resolutions,
+            self._recommendations,
+            self._directors,
+            self._sessions,
+            self._groups,
+            self._sectors,
+            self._bureaux,
+            self._officials,
+            self._assemblies,
         )
 
     # -- building blocks ----------------------------------------------------------------------
@@ -256,8 +266,9 @@ class Resolver:
             refs = []
             for item in _RES_ITEM_RE.finditer(listing):
                 iri, facts = self._resolution(item, listing.startswith("ITU-R"), of_body)
-                refs.append(Reference(iri, offset + item.start(), offset + item.end(), "citation",
-                                      tuple(facts)))
+                refs.append(
+                    Reference(iri, offset + item.start(), offset + item.end(), "citation", tuple(facts))
+                )
             yield _Group(match.start(), match.end(), tuple(refs))
 
     def _recommendations(self, text: str) -> Iterator[_Group]:
@@ -281,8 +292,11 @@ class Resolver:
                     target = ID[f"rec/{sector}/{symbol}/{item['yyyy']}-{item['mm']}"]
                 if target != rec:
                     facts += [(target, RDF.type, IMTKG.Edition), (target, IMTKG.editionOf, rec)]
-                refs.append(Reference(target, offset + item.start(), offset + item.end(), "citation",
-                                      tuple(facts)))
+                refs.append(
+                    Reference(
+                        target, offset + item.start(), offset + item.end(), "citation", tuple(facts)
+                    )
+                )
             yield _Group(match.start(), match.end(), tuple(refs))
 
     def _directors(self, text: str) -> Iterator[_Group]:
@@ -320,16 +334,25 @@ class Resolver:
         for match in _STUDY_GROUP_RE.finditer(text):
             sector = _sector_code(match["pre"] or match["of"]) or self.sector
             if sector != "itu":
-                yield _one(match, *self._study_group(sector, match["n"])[:1], "agent",
-                           self._study_group(sector, match["n"])[1])
+                yield _one(
+                    match,
+                    *self._study_group(sector, match["n"])[:1],
+                    "agent",
+                    self._study_group(sector, match["n"])[1],
+                )
         for match in _WP_R_RE.finditer(text):
-            yield self._working_party(match, "itu-r", match["sg"], f"{match['sg']}{match['letter'].lower()}")
+            yield self._working_party(
+                match, "itu-r", match["sg"], f"{match['sg']}{match['letter'].lower()}"
+            )
         if self.sector != "itu":
             for match in _WP_TD_RE.finditer(text):
                 yield self._working_party(match, self.sector, match["sg"], match["wp"])
         for match in _JTG_RE.finditer(text):
             iri = ID[f"org/itu-r/jtg-{match['ids']}"]
-            facts = [(iri, RDF.type, IMTKG.JointTaskGroup), (iri, ORG.subOrganizationOf, ID["org/itu-r"])]
+            facts = [
+                (iri, RDF.type, IMTKG.JointTaskGroup),
+                (iri, ORG.subOrganizationOf, ID["org/itu-r"]),
+            ]
             yield _one(match, iri, "agent", facts)
 
     def _working_party(self, match: re.Match[str], sector: str, sg_number: str, wp: str) -> _Group:
@@ -342,8 +365,13 @@ class Resolver:
     def _sectors(text: str) -> Iterator[_Group]:
         for match in _THREE_SECTORS_RE.finditer(text):
             refs = tuple(
-                Reference(ID[f"org/{code}"], match.start(), match.end(), "agent",
-                          ((ID[f"org/{code}"], RDF.type, IMTKG.Sector),))
+                Reference(
+                    ID[f"org/{code}"],
+                    match.start(),
+                    match.end(),
+                    "agent",
+                    ((ID[f"org/{code}"], RDF.type, IMTKG.Sector),),
+                )
                 for code in ("itu-t", "itu-r", "itu-d")
             )
             yield _Group(match.start(), match.end(), refs)
@@ -393,7 +421,9 @@ class Resolver:
                     (iri, IMTKG.agendaItemOf, session),
                     (iri, IMTKG.number, Literal(number.group(0))),
                 )
-                refs.append(Reference(iri, offset + number.start(), offset + number.end(), "event", facts))
+                refs.append(
+                    Reference(iri, offset + number.start(), offset + number.end(), "event", facts)
+                )
             yield _Group(match.start(), match.end(), tuple(refs))
 
 

@@ -23,9 +23,7 @@ _WITH_RE = re.compile(
 _LEADING_AGENT_GAP_RE = re.compile(r"^(?:\s|,|and\b|the\b)*$")
 
 
-def ingest_resolution(
-    path: Path | str, project: Project | None = None, partial: bool = False
-) -> Graph:
+def ingest_resolution(path: Path | str, project: Project | None = None, partial: bool = False) -> Graph:
     """Return the RDF graph of the resolution text at ``path``.
 
     Raises :class:`imtkg.errors.ResolutionParseError` (with the line) when the text is not an
@@ -162,7 +160,11 @@ class ResolutionGraph:
         self._items(section, iri, section.items, iri, None)
 
     def _items(
-        self, section: Section, section_iri: URIRef, items: list[Item], base: URIRef,
+        self,
+        section: Section,
+        section_iri: URIRef,
+        items: list[Item],
+        base: URIRef,
         parent: URIRef | None,
     ) -> None:
         unlabelled = 0
@@ -250,7 +252,11 @@ class ResolutionGraph:
             add(iri, IMTKG.createdBy, clause)
             add(iri, IMTKG.action, Literal(action))
             add(iri, DCTERMS.source, self.source)
-            add(iri, RDFS.label, Literal(f"obligation {n} of {self.graph.value(clause, RDFS.label)}", lang="en"))
+            add(
+                iri,
+                RDFS.label,
+                Literal(f"obligation {n} of {self.graph.value(clause, RDFS.label)}", lang="en"),
+            )
             if kind.force is not None:
                 add(iri, IMTKG.deonticForce, kind.force)
             for bearer in dict.fromkeys(bearers):

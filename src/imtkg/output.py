@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-import json
 
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph

@@ -56,7 +56,9 @@ class Parameter:
             try:
                 return Literal(date.fromisoformat(value), datatype=XSD.date)
             except ValueError:
-                raise InputError(f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)") from None
+                raise InputError(
+                    f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)"
+                ) from None
         if self.kind == "gYear":
             if not re.fullmatch(r"\d{4}", value):
                 raise InputError(f"parameter {self.name}: {value!r} is not a year (YYYY)")
@@ -83,7 +85,9 @@ class Query:
         unknown = sorted(set(values) - set(known))
         if unknown:
             expected = ", ".join(known) or "none"
-            raise InputError(f"query {self.name}: unknown parameter {unknown[0]!r} (parameters: {expected})")
+            raise InputError(
+                f"query {self.name}: unknown parameter {unknown[0]!r} (parameters: {expected})"
+            )
         if not values:
             return self.text
         names = sorted(values)
@@ -125,7 +129,11 @@ def parse_query_file(path: Path, name: str) -> Query:
         if key == "param":
             kind = _PARAM_RE.match(value)
             if not pname or not kind:
-                raise SourceError(path, f"expected '#+ param NAME: KIND - description' with KIND one of {', '.join(KINDS)}", number)
+                raise SourceError(
+                    path,
+                    f"expected '#+ param NAME: KIND - description' with KIND one of {', '.join(KINDS)}",
+                    number,
+                )
             params.append(Parameter(pname, kind["kind"], (kind["doc"] or "").strip()))
         else:
             fields[key] = value
@@ -150,5 +158,8 @@ def run_query(graph: Graph, query: Query, values: dict[str, str] | None = None) 
     result = graph.query(query.bound(values))
     variables = tuple(str(v) for v in result.vars or ())
     if variables != query.columns:
-        raise SourceError(query.path, f"the header declares columns {list(query.columns)} but the query selects {list(variables)}")
+        raise SourceError(
+            query.path,
+            f"the header declares columns {list(query.columns)} but the query selects {list(variables)}",
+        )
     return Table(variables, [tuple(row) for row in result])

@@ -13,8 +13,13 @@ from .graph import new_graph
 #: Types owlrl asserts of everything; they say nothing about the data.
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 #: Reflexive statements owlrl makes of every class or property.
-_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-              OWL.equivalentProperty}
+_REFLEXIVE = {
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+}
 
 
 @dataclass(frozen=True)
@@ -44,9 +49,9 @@ def infer(asserted: Graph) -> Inference:
     closure = new_graph()
     for triple in asserted:
         closure.add(triple)
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     inferred = new_graph()
     for triple in closure:
         if triple not in asserted and _meaningful(triple):

@@ -177,9 +177,7 @@ def _ends_paragraph(text: str) -> bool:
 
 
 class _Parser:
-    def __init__(
-        self, path: Path, normalized: NormalizedText, vocabulary: Vocabulary, partial: bool
-    ):
+    def __init__(self, path: Path, normalized: NormalizedText, vocabulary: Vocabulary, partial: bool):
         self.path = path
         self.partial = partial
         self.lines = normalized.lines
@@ -202,7 +200,8 @@ class _Parser:
                 return index, index, match
             if _HEADER_START_RE.match(line) or (
                 line.lower().startswith(("resolution ", "wtsa ", "wtdc ", "pp ", "wrc ", "ra "))
-                and "(" in line and ")" not in line
+                and "(" in line
+                and ")" not in line
             ):
                 joined, end = line, index
                 while end + 1 < len(self.lines) and end - index < 3:
@@ -243,8 +242,11 @@ class _Parser:
                 text, index = self._collect_until(index, lambda t: t.rstrip().endswith(")"))
                 history = _parse_history(text)
                 if not history:
-                    raise self.error(index, f"expected the history of the resolution, e.g. "
-                                     f"'(Montreal, 2000; Dubai, 2012)'; found {text!r}")
+                    raise self.error(
+                        index,
+                        f"expected the history of the resolution, e.g. "
+                        f"'(Montreal, 2000; Dubai, 2012)'; found {text!r}",
+                    )
                 continue
             if formula is None and _ENACTING_RE.match(line):
                 formula, index = self._collect_until(index, _ends_formula)
@@ -380,16 +382,23 @@ class _Parser:
                 # A wrapped addressee ("instructs the Director of the Telecommunication / Standardization
                 # Bureau") continues on lines that start no clause.
                 while (
-                    match.remainder and not inline and not line.endswith(",")
-                    and index < len(self.lines) and self.lines[index].strip()
+                    match.remainder
+                    and not inline
+                    and not line.endswith(",")
+                    and index < len(self.lines)
+                    and self.lines[index].strip()
                     and not self._starts_clause(self.lines[index].strip())
                 ):
                     line = f"{line} {self.lines[index].strip()}"
                     index += 1
                     match = self.vocabulary.match_heading(line)
                     text = line.rstrip(",:")
-                section = Section(match.kind, text if not inline else match.phrase, number,
-                                  self._groups(match) if not inline else [(match.kind, "")])
+                section = Section(
+                    match.kind,
+                    text if not inline else match.phrase,
+                    number,
+                    self._groups(match) if not inline else [(match.kind, "")],
+                )
                 sections.append(section)
                 stack = [("top", section.items)]
                 current = None
@@ -407,7 +416,7 @@ class _Parser:
             label = _LABEL_RE.match(line)
             strong = label is not None and (label["sep"].startswith("\t") or label["sep"] == "")
             if label is not None and (strong or not open_line or previous.endswith(",")):
-                current = self._add_labelled(stack, current, label, number, line[label.end():].strip())
+                current = self._add_labelled(stack, current, label, number, line[label.end() :].strip())
                 after_blank = False
                 continue
             continues = open_line and not (previous.endswith(",") and line.lower().startswith("that "))
@@ -417,14 +426,18 @@ class _Parser:
                 current = self._add_unlabelled(stack, current, number, line)
             after_blank = False
         if not sections:
-            raise self.error(len(self.lines), "expected sections (e.g. 'considering', 'resolves'); none found")
+            raise self.error(
+                len(self.lines), "expected sections (e.g. 'considering', 'resolves'); none found"
+            )
         for section in sections:
             if not section.items:
                 raise self.error(section.line, f"section {section.heading!r} has no clause")
             for item in _walk(section.items):
                 for ref in item.footnotes:
                     if ref not in self.footnotes:
-                        raise self.error(item.line, f"footnote {ref} is referenced but its text was not found")
+                        raise self.error(
+                            item.line, f"footnote {ref} is referenced but its text was not found"
+                        )
         if not self.partial and not any(s.kind.operative for s in sections):
             raise self.error(
                 sections[-1].line,

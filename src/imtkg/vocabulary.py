@@ -94,7 +94,10 @@ def load_vocabulary(ontology_dir: Path) -> Vocabulary:
         force = graph.value(concept, IMTKG.deonticForce)
         kind = ClauseKind(concept, slug, label, OPERATIVE in broader, force)
         kinds[slug] = kind
-        for lit in [*graph.objects(concept, SKOS.prefLabel), *graph.objects(concept, SKOS.altLabel)]:
+        for lit in [
+            *graph.objects(concept, SKOS.prefLabel),
+            *graph.objects(concept, SKOS.altLabel),
+        ]:
             phrases.append((str(lit).lower(), kind))
     phrases.sort(key=lambda item: (-len(item[0]), item[0]))
     gazetteer: list[tuple[str, URIRef]] = []

@@ -1,0 +1,72 @@
+"""The build: one graph from ontology, data and sources, closed, validated, written atomically."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+from rdflib.namespace import RDF
+
+from imtkg.build import build_graph, write_dist
+from imtkg.errors import SourceError
+from imtkg.namespaces import ID, IMTKG
+
+
+@pytest.fixture(scope="module")
+def build():
+    return build_graph()
+
+
+def test_the_summary_counts_what_the_graph_holds(build):
+    summary = build.summary()
+    assert summary["resolutions"] == 1
+    assert summary["clauses"] == 20
+    assert summary["obligations"] == 4
+    assert summary["conforms"] is True
+    assert summary["triples"] == summary["asserted"] + summary["inferred"]
+
+
+def test_inference_adds_what_the_ontology_implies(build):
+    graph = build.graph
+    # imtkg:revisionOf has the inverse imtkg:hasRevision; a study group is an org:Organization.
+    assert (ID["resolution/wtsa/38"], IMTKG.hasRevision, ID["resolution/wtsa/38/2012"]) in graph
+    assert (ID["org/itu-r/sg5"], RDF.type, IMTKG.StudyGroup) in graph
+    assert (ID["resolution/wtsa/38/2012/resolves/1"], RDF.type, IMTKG.Clause) in graph
+    assert (ID["resolution/wtsa/38/2012/resolves/1"], IMTKG.creates,
+            ID["resolution/wtsa/38/2012/resolves/1/obligation/1"]) in graph
+
+
+def test_two_builds_are_byte_identical(build, tmp_path):
+    write_dist(build, tmp_path / "one")
+    write_dist(build_graph(), tmp_path / "two")
+    comparison = filecmp.dircmp(tmp_path / "one", tmp_path / "two")
+    differing = []
+
+    def walk(cmp):
+        differing.extend(cmp.diff_files + cmp.left_only + cmp.right_only)
+        for sub in cmp.subdirs.values():
+            walk(sub)
+
+    walk(comparison)
+    assert differing == []
+
+
+def test_a_failed_write_leaves_the_previous_output(build, tmp_path, monkeypatch):
+    out = tmp_path / "dist"
+    write_dist(build, out)
+    before = (out / "graph.ttl").read_text()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("imtkg.build.table_csv", boom)
+    with pytest.raises(OSError):
+        write_dist(build, out)
+    assert (out / "graph.ttl").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_a_bad_source_text_stops_the_build(project_copy):
+    (project_copy.sources_dir / "broken.txt").write_text("not a resolution\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"broken.txt:1: expected a resolution heading"):
+        build_graph(project_copy)

@@ -1,0 +1,104 @@
+"""The command line, run in-process: what a user sees and the exit codes the README documents."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from rdflib import Graph
+
+from imtkg import Project, __version__
+from imtkg.cli import cli
+
+RES38 = Project.default().sources_dir / "wtsa-resolution-38-rev-dubai-2012.txt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_build_writes_dist_and_prints_a_summary(tmp_path):
+    out = tmp_path / "dist"
+    result = run("build", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "1 resolutions, 20 clauses, 4 obligations" in result.output
+    assert "validation: conforms (0 violations, 0 warnings)" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["obligations"] == 4 and summary["conforms"] is True
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "validation.ttl", "validation.txt",
+                 "ingested/wtsa-resolution-38-rev-dubai-2012.ttl",
+                 "queries/resolutions/obligations.csv"):
+        assert (out / name).is_file(), name
+    assert len(Graph().parse(out / "graph.jsonld", format="json-ld")) == summary["triples"]
+
+
+def test_build_exits_1_when_the_data_does_not_conform(tmp_path, project_copy):
+    broken = project_copy.data_dir / "itu" / "extra.ttl"
+    broken.write_text(
+        "@prefix imtkg: <https://w3id.org/imtkg/ontology#> .\n"
+        "<https://w3id.org/imtkg/id/org/itu-t/sg99> a imtkg:StudyGroup .\n",
+        encoding="utf-8",
+    )
+    result = run("build", "--project", str(project_copy.root), "--out", str(tmp_path / "d"))
+    assert result.exit_code == 1, result.output
+    assert "does NOT conform" in result.output
+
+
+def test_malformed_turtle_is_reported_with_file_and_line_and_nothing_written(tmp_path, project_copy):
+    bad = project_copy.data_dir / "itu" / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n', encoding="utf-8")
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "previous.txt").write_text("kept")
+    result = run("build", "--project", str(project_copy.root), "--out", str(out))
+    assert result.exit_code == 2
+    assert f"{bad}:2: malformed Turtle" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+
+
+def test_not_a_project_folder(tmp_path):
+    result = run("build", "--project", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not an imtkg project (missing ontology, data, shapes, queries/)" in result.stderr
+
+
+def test_ingest_prints_turtle_or_writes_a_file(tmp_path):
+    result = run("ingest", str(RES38))
+    assert result.exit_code == 0
+    assert len(Graph().parse(data=result.stdout, format="turtle")) > 400
+    out = tmp_path / "r38.nt"
+    assert run("ingest", str(RES38), "-f", "nt", "-o", str(out)).exit_code == 0
+    assert len(Graph().parse(out, format="nt")) == len(Graph().parse(data=result.stdout, format="turtle"))
+
+
+def test_ingest_a_missing_file(tmp_path):
+    result = run("ingest", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2
+    assert result.stderr == f"imtkg: error: {tmp_path / 'nope.txt'}: no such file\n"
+
+
+def test_ingest_unparseable_text_names_the_line_and_writes_nothing(tmp_path):
+    source = tmp_path / "minutes.txt"
+    source.write_text("RESOLUTION 7 (Dubai, 2012)\nTitle\nThe World Telecommunication "
+                      "Standardization Assembly (Dubai, 2012),\nconsidering\na)\tthat X,\n")
+    out = tmp_path / "out.ttl"
+    result = run("ingest", str(source), "-o", str(out))
+    assert result.exit_code == 2
+    assert f"{source}:4: expected at least one operative section" in result.stderr
+    assert not out.exists()
+
+
+def test_version_and_usage_errors():
+    assert run("--version").output == f"imtkg, version {__version__}\n"
+    assert run("frobnicate").exit_code == 2
+
+
+def test_entry_points_start(tmp_path):
+    for command in ([sys.executable, "-m", "imtkg", "--help"],
+                    [str(Path(sys.executable).parent / "imtkg"), "--help"]):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "build" in done.stdout and "ingest" in done.stdout
