@@ -334,12 +334,8 @@ class Resolver:
         for match in _STUDY_GROUP_RE.finditer(text):
             sector = _sector_code(match["pre"] or match["of"]) or self.sector
             if sector != "itu":
-                yield _one(
-                    match,
-                    *self._study_group(sector, match["n"])[:1],
-                    "agent",
-                    self._study_group(sector, match["n"])[1],
-                )
+                iri, facts = self._study_group(sector, match["n"])
+                yield _one(match, iri, "agent", facts)
         for match in _WP_R_RE.finditer(text):
             yield self._working_party(
                 match, "itu-r", match["sg"], f"{match['sg']}{match['letter'].lower()}"

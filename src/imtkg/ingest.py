@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from .entities import SECTOR_OF_BODY, Reference, Resolver
 from .namespaces import ID, IMTKG, bind_prefixes, slug
 from .project import Project
-from .resolution import Item, ParsedResolution, Section, parse_resolution, walk_items
+from .resolution import Item, ParsedResolution, Section, parse_resolution
 from .vocabulary import Vocabulary, load_vocabulary
 
 _PASSIVE_RE = re.compile(r"\b(?:be|is|are|shall\s+be|should\s+be|will\s+be)\s+[a-z]+(?:ed|en|t)\b")
@@ -285,4 +285,4 @@ def _subject_agents(text: str, refs: list[Reference]) -> list[URIRef]:
     return subject
 
 
-__all__ = ["ingest_resolution", "ResolutionGraph", "walk_items"]
+__all__ = ["ResolutionGraph", "ingest_resolution"]

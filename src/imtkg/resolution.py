@@ -432,7 +432,7 @@ class _Parser:
         for section in sections:
             if not section.items:
                 raise self.error(section.line, f"section {section.heading!r} has no clause")
-            for item in _walk(section.items):
+            for item in walk_items(section.items):
                 for ref in item.footnotes:
                     if ref not in self.footnotes:
                         raise self.error(
@@ -516,10 +516,11 @@ class _Parser:
         return item
 
 
-def _walk(items: list[Item]):
+def walk_items(items: list[Item]):
+    """Every item of ``items`` and their sub-items, in reading order."""
     for item in items:
         yield item
-        yield from _walk(item.children)
+        yield from walk_items(item.children)
 
 
 def parse_resolution(path: Path, vocabulary: Vocabulary, partial: bool = False) -> ParsedResolution:
@@ -532,6 +533,3 @@ def parse_resolution(path: Path, vocabulary: Vocabulary, partial: bool = False) 
     parsed = _Parser(path, normalize(text, path), vocabulary, partial).parse()
     parsed.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return parsed
-
-
-walk_items = _walk
