@@ -14,7 +14,8 @@ What these tests require, in order:
   reports on it are exactly those; and each property shape and SPARQL constraint of a shape is
   reported on at least one invalid fixture of that shape;
 * the shipped graph: ontology, data and ingested sources, closed under OWL 2 RL as the build does
-  it, conforms to all the shapes.
+  it, conforms to all the shapes, and holds an instance of every class a shape targets (so that
+  no shape passes for want of anything to check).
 
 Fixtures are validated as they are, without inference.
 """
@@ -82,10 +83,7 @@ def constraints_of(shape: URIRef, shapes: Graph = SHAPES) -> set:
 
 def fixtures(kind: str) -> list[tuple[str, Path]]:
     """(shape local name, fixture path) for every ``tests/shapes/<shape>/<kind>/*.ttl``."""
-    return [
-        (path.parents[1].name, path)
-        for path in sorted(FIXTURES_DIR.glob(f"*/{kind}/*.ttl"))
-    ]
+    return [(path.parents[1].name, path) for path in sorted(FIXTURES_DIR.glob(f"*/{kind}/*.ttl"))]
 
 
 VALID = fixtures("valid")
@@ -118,12 +116,14 @@ def results_of(report, shape: URIRef) -> list[tuple]:
     for result in report.graph.subjects(RDF.type, SH.ValidationResult):
         source = report.graph.value(result, SH.sourceShape)
         if source in own:
-            rows.append((
-                report.graph.value(result, SH.focusNode),
-                source,
-                report.graph.value(result, SH.sourceConstraint),
-                str(report.graph.value(result, SH.resultMessage)),
-            ))
+            rows.append(
+                (
+                    report.graph.value(result, SH.focusNode),
+                    source,
+                    report.graph.value(result, SH.sourceConstraint),
+                    str(report.graph.value(result, SH.resultMessage)),
+                )
+            )
     return rows
 
 
@@ -174,14 +174,16 @@ def sparql_constraints(shapes: Graph = SHAPES) -> list:
 
 def english(graph: Graph, subject, predicate) -> list[Literal]:
     return [
-        o for o in graph.objects(subject, predicate)
+        o
+        for o in graph.objects(subject, predicate)
         if isinstance(o, Literal) and o.language == "en" and str(o).strip()
     ]
 
 
 def test_every_shape_is_named_in_the_shapes_namespace():
     anonymous = [
-        s for s in set(SHAPES.subjects(RDF.type, SH.NodeShape))
+        s
+        for s in set(SHAPES.subjects(RDF.type, SH.NodeShape))
         | set(SHAPES.subjects(RDF.type, SH.PropertyShape))
         | set(SHAPES.objects(None, SH.property))
         if not (isinstance(s, URIRef) and str(s).startswith(IMTSH))
@@ -217,11 +219,17 @@ def test_sparql_constraints_take_their_prefixes_from_the_ontology_node_of_their_
     assert len(ontologies) == 1, f"{rel(path)}: one owl:Ontology node expected, found {ontologies}"
     ontology = next(iter(ontologies))
     assert set(graph.objects(ontology, SH.declare)), f"{rel(path)}: {ontology} declares no prefix"
+    declared = {str(graph.value(d, SH.prefix)) for d in graph.objects(ontology, SH.declare)}
+    used = set()
     for constraint in constraints:
         assert set(graph.objects(constraint, SH.prefixes)) == {ontology}, (
             f"{rel(path)}: {constraint} must take its prefixes (sh:prefixes) from {ontology}"
         )
-        assert graph.value(constraint, SH.select), f"{rel(path)}: {constraint} has no sh:select"
+        select = graph.value(constraint, SH.select)
+        assert select, f"{rel(path)}: {constraint} has no sh:select"
+        used |= set(re.findall(r"(?<![\w\-?$])([A-Za-z][\w\-]*):\w", str(select)))
+    assert used <= declared, f"{rel(path)}: SPARQL uses undeclared prefixes {sorted(used - declared)}"
+    assert declared <= used, f"{rel(path)}: sh:declare has unused prefixes {sorted(declared - used)}"
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -230,11 +238,12 @@ def test_sparql_constraints_take_their_prefixes_from_the_ontology_node_of_their_
 def test_every_node_shape_has_valid_and_invalid_fixtures():
     valid = {shape for shape, _ in VALID}
     invalid = {shape for shape, _ in INVALID}
-    missing = [
-        f"{local_name(shape)} (needs {', '.join(kind for kind, have in (('valid', valid), ('invalid', invalid)) if local_name(shape) not in have)})"
-        for shape in node_shapes()
-        if local_name(shape) not in valid or local_name(shape) not in invalid
-    ]
+    missing = []
+    for shape in node_shapes():
+        name = local_name(shape)
+        needs = [kind for kind, have in (("valid", valid), ("invalid", invalid)) if name not in have]
+        if needs:
+            missing.append(f"{name} (no {' and no '.join(needs)} fixture)")
     assert not missing, "node shapes without fixtures:\n  " + "\n  ".join(missing)
 
 
@@ -301,3 +310,14 @@ def test_the_shipped_graph_conforms_to_all_shapes():
         f"{r.focus} [{local_name(r.shape)}] {r.message} (value: {r.value})" for r in report.results
     )
     assert report.conforms, f"the shipped graph violates {len(report.results)} constraints:\n  {listing}"
+
+
+def test_the_shipped_graph_gives_every_shape_something_to_check():
+    graph = shipped_graph()
+    idle = [
+        f"{local_name(shape)} ({local_name(cls)})"
+        for shape in node_shapes()
+        for cls in SHAPES.objects(shape, SH.targetClass)
+        if next(graph.subjects(RDF.type, cls), None) is None
+    ]
+    assert not idle, f"shapes whose target class has no instance in the shipped graph: {idle}"
