@@ -4,9 +4,9 @@ What these tests require, in order:
 
 * the files: every ``.ttl`` file parses, starts with a comment header and declares only the
   prefixes it uses, bound to their usual namespaces;
-* the header: ``ontology/imtkg.ttl`` holds the one ``owl:Ontology`` of the project, whose version
-  IRI ends with the package version of ``pyproject.toml``; that version appears in no other file,
-  and the aggregator imports every module;
+* the header: ``ontology/imtkg.ttl`` holds the one ``owl:Ontology`` of the project and imports
+  every module; the version is written only in ``pyproject.toml``, and the ontology a build
+  writes carries it as its version IRI and version info;
 * the terms: every ``imtkg:`` term is declared, documented (label, definition, defining
   ontology) and listed in ``docs/design.md``, and every term of the design card is declared;
 * the concept schemes: every concept and scheme is documented, and the clause-kind labels form a
@@ -169,16 +169,14 @@ def merged_ontology() -> rdflib.Graph:
 
 
 def owl_rl_closure(graph: rdflib.Graph) -> rdflib.Graph:
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        graph
+    )
     return graph
 
 
 def owl_rl_errors(graph: rdflib.Graph) -> list[str]:
-    return sorted(
-        str(graph.value(m, OWLRL_ERROR_TEXT)) for m in graph.subjects(RDF.type, OWLRL_ERROR)
-    )
+    return sorted(str(graph.value(m, OWLRL_ERROR_TEXT)) for m in graph.subjects(RDF.type, OWLRL_ERROR))
 
 
 @pytest.fixture(scope="module")
@@ -265,22 +263,33 @@ def test_the_aggregator_holds_exactly_one_ontology_the_project_ontology(aggregat
     assert ontologies == [ONTOLOGY_IRI]
 
 
-def test_the_version_iri_ends_with_the_package_version(aggregator):
+def test_the_built_ontology_carries_the_package_version(tmp_path):
+    from imtkg.build import build_graph, write_dist
+
     version = package_version()
-    version_iris = list(aggregator.objects(ONTOLOGY_IRI, OWL.versionIRI))
-    assert version_iris == [URIRef(f"{ONTOLOGY_IRI}/{version}")]
-    assert str(version_iris[0]).endswith(version)
-    assert list(aggregator.objects(ONTOLOGY_IRI, OWL.versionInfo)) == [Literal(version)]
+    build = build_graph()
+    write_dist(build, tmp_path / "dist")
+    for graph in (build.ontology, rdflib.Graph().parse(tmp_path / "dist" / "ontology.ttl")):
+        assert list(graph.objects(ONTOLOGY_IRI, OWL.versionIRI)) == [URIRef(f"{ONTOLOGY_IRI}/{version}")]
+        assert list(graph.objects(ONTOLOGY_IRI, OWL.versionInfo)) == [Literal(version)]
 
 
-def test_the_version_string_appears_only_in_the_aggregator():
+def test_the_version_is_written_only_in_pyproject():
     version = package_version()
-    files = ttl_files()
-    assert files
-    elsewhere = [
-        rel(p) for p in files if p != AGGREGATOR and version in p.read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    files = [
+        p
+        for folder in ("ontology", "data", "shapes", "queries", "src", "docs")
+        for p in (root / folder).rglob("*")
+        if p.is_file() and p.suffix in {".ttl", ".py", ".rq", ".md"}
     ]
-    assert not elsewhere, f"version {version} also written in {elsewhere}"
+    assert files
+    holding = [
+        str(p.relative_to(root))
+        for p in files
+        if f'"{version}"' in p.read_text("utf-8") or f"/{version}>" in p.read_text("utf-8")
+    ]
+    assert not holding, f"version {version} also written in {holding}"
 
 
 def test_the_ontology_header_carries_its_metadata(aggregator):
@@ -373,9 +382,7 @@ def test_every_imtkg_property_is_an_object_or_a_datatype_property_with_fitting_r
     properties = {t for t in declared_terms(merged) if (t, RDF.type, OWL.Class) not in merged}
     assert properties
     for p in sorted(properties):
-        kinds = {
-            k for k in (OWL.ObjectProperty, OWL.DatatypeProperty) if (p, RDF.type, k) in merged
-        }
+        kinds = {k for k in (OWL.ObjectProperty, OWL.DatatypeProperty) if (p, RDF.type, k) in merged}
         ranges = set(merged.objects(p, RDFS.range))
         if len(kinds) != 1:
             problems.append(f"{p}: is {len(kinds)} of owl:ObjectProperty / owl:DatatypeProperty")

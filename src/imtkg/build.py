@@ -11,7 +11,8 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from .graph import load_turtle, new_graph
+from . import __version__
+from .graph import load_turtle, new_graph, stamp_version
 from .ingest import ingest_resolution
 from .namespaces import IMTKG
 from .output import FORMATS, replace_directory, serialize, write_text_atomic
@@ -26,6 +27,7 @@ class Build:
     """What a build produced: the closed graph, its validation, the query results, the counts."""
 
     graph: Graph
+    ontology: Graph
     asserted: int
     inferred: int
     ingested: dict[str, Graph]
@@ -57,7 +59,11 @@ def build_graph(project: Project | None = None) -> Build:
     (4, True)
     """
     project = project or Project.default()
-    graph = load_turtle(project.ontology_files() + project.data_files())
+    ontology = load_turtle(project.ontology_files())
+    stamp_version(ontology, __version__)
+    graph = new_graph()
+    graph += ontology
+    load_turtle(project.data_files(), graph)
     ingested = {}
     for source in project.source_texts():
         ingested[source.stem] = ingest_resolution(source, project)
@@ -69,7 +75,9 @@ def build_graph(project: Project | None = None) -> Build:
         name: run_query(inference.graph, query)
         for name, query in load_catalogue(project.queries_dir).items()
     }
-    return Build(inference.graph, len(graph), len(inference.inferred), ingested, report, tables)
+    return Build(
+        inference.graph, ontology, len(graph), len(inference.inferred), ingested, report, tables
+    )
 
 
 def table_csv(table: Table) -> str:
@@ -88,6 +96,7 @@ def write_dist(build: Build, out: Path) -> None:
     def fill(staging: Path) -> None:
         for fmt, suffix in FORMATS.items():
             write_text_atomic(staging / f"graph{suffix}", serialize(build.graph, fmt))
+        write_text_atomic(staging / "ontology.ttl", serialize(build.ontology, "turtle"))
         for stem, graph in sorted(build.ingested.items()):
             write_text_atomic(staging / "ingested" / f"{stem}.ttl", serialize(graph, "turtle"))
         report = new_graph()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import SourceError
-from .namespaces import bind_prefixes
+from .namespaces import ONTOLOGY_IRI, bind_prefixes
 
 
 def new_graph() -> Graph:
@@ -45,3 +46,13 @@ def load_turtle(paths: Iterable[Path], into: Graph | None = None) -> Graph:
     for path in paths:
         parse_turtle(path, graph)
     return graph
+
+
+def stamp_version(ontology: Graph, version: str) -> None:
+    """Set the ontology's ``owl:versionIRI`` and ``owl:versionInfo`` to ``version``.
+
+    The version is written only in ``pyproject.toml``; builds and publications stamp it.
+    """
+    subject = URIRef(ONTOLOGY_IRI)
+    ontology.set((subject, OWL.versionIRI, URIRef(f"{ONTOLOGY_IRI}/{version}")))
+    ontology.set((subject, OWL.versionInfo, Literal(version)))
