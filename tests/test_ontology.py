@@ -743,11 +743,10 @@ PREFIX xsd:   <http://www.w3.org/2001/XMLSchema#>
 <resolution/wtsa/38/2012/resolves/1/obligation/1>
     imtkg:createdBy <resolution/wtsa/38/2012/resolves/1> ;
     imtkg:bearer <org/itu-t> ; imtkg:deonticForce df:binding ;
-    imtkg:action "maintain a roadmap for all of its standardization activities relating to IMT" ;
-    imtkg:actionVerb "maintain" .
+    imtkg:action "maintain a roadmap for all of its standardization activities relating to IMT" .
 <resolution/wtsa/38/2012/instructs/p1/obligation/1> a imtkg:Obligation ;
     imtkg:bearer <post/director-tsb> ; imtkg:otherParty <post/director-br>, <org/itu-r/sg5> ;
-    imtkg:deonticForce df:binding ; imtkg:actionVerb "bring" .
+    imtkg:deonticForce df:binding .
 """
 
 R38 = "https://w3id.org/imtkg/id/resolution/wtsa/38"
