@@ -228,3 +228,44 @@ def test_ingestion_is_deterministic():
     first = ingest_resolution(SOURCE).serialize(format="nt")
     second = ingest_resolution(SOURCE).serialize(format="nt")
     assert sorted(first.splitlines()) == sorted(second.splitlines())
+
+
+def _rerender(kind: str) -> str:
+    """Resolution 38 re-rendered mechanically, the words unchanged."""
+    import textwrap
+
+    text = SOURCE.read_text(encoding="utf-8")
+    if kind == "crlf":
+        return text.replace("\n", "\r\n")
+    if kind == "spaces":
+        return text.replace("\t", "   ")
+    if kind == "letters-own-line":
+        return re.sub(r"^([a-j]\)|[12])\t", r"\1\n", text, flags=re.MULTILINE)
+    if kind == "wrapped-60":
+        lines = []
+        for line in text.splitlines():
+            label, tab, rest = line.partition("\t")
+            if tab and len(label) <= 3 and not line.startswith("["):
+                wrapped = textwrap.wrap(rest, 60, break_on_hyphens=False, break_long_words=False)
+                lines += [f"{label}\t{wrapped[0]}", *wrapped[1:]]
+            else:
+                lines.append(line)
+        return "\n".join(lines) + "\n"
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["crlf", "spaces", "letters-own-line", "wrapped-60"])
+def test_renderings_of_resolution_38_give_the_same_clauses(graph, tmp_path, kind):
+    path = tmp_path / SOURCE.name
+    path.write_text(_rerender(kind), encoding="utf-8", newline="")
+    rendered = ingest_resolution(path)
+
+    def texts(g):
+        return {
+            str(c).removeprefix(REV): str(t)
+            for c, t in g.subject_objects(IMTKG.text)
+            if str(c).startswith(REV)
+        }
+
+    assert texts(rendered) == texts(graph)
+    assert len(set(rendered.subjects(RDF.type, IMTKG.Obligation))) == 4

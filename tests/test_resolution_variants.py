@@ -300,6 +300,17 @@ def test_a_footnote_block_after_a_rule_is_read_as_footnotes(tmp_path):
     assert parsed.sections[0].items[0].footnotes == ["1"]
 
 
+def test_an_annex_ends_the_clauses(tmp_path):
+    text = (
+        "RESOLUTION 3 (Dubai, 2012)\nTitle\nThe World Telecommunication Standardization Assembly "
+        "(Dubai, 2012),\nresolves\n1\tthat the annex applies.\n\nANNEX TO RESOLUTION 3 (Dubai, 2012)\n"
+        "List of items\n1\tfirst item\n"
+    )
+    parsed = parse_resolution(write(tmp_path, text), VOCABULARY)
+    assert outline(parsed) == [("resolves", ["1"])]
+    assert parsed.sections[0].items[0].text == "that the annex applies."
+
+
 # -- bad input ------------------------------------------------------------------------------
 
 BAD_TEXTS = {

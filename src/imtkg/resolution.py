@@ -42,6 +42,10 @@ _HEADER_RE = re.compile(
     re.IGNORECASE,
 )
 _HEADER_START_RE = re.compile(r"^(?:(?:WTSA|WTDC|WRC|RA|PP)\s+)?resolution$", re.IGNORECASE)
+_ANNEX_RE = re.compile(
+    r"^(?:annex|attachment|appendix)(?:\s+(?:\d+|[a-z]|[ivx]+))?(?:\s+to\s+(?:the\s+)?resolution\b.*)?$",
+    re.IGNORECASE,
+)
 _BULLET_PREFIX_RE = re.compile(r"^[–—•·▪◦-][\t ]+")
 _PAREN_BODY_RE = re.compile(r"^(?P<rev>rev\.?\s*)?(?P<body>WTSA|WTDC|WRC|RA|PP)-(?P<yy>\d{2})$", re.I)
 _PAREN_PLACE_RE = re.compile(r"^(?P<rev>rev\.?\s*)?(?P<place>[^\d,;]+?),?\s*(?P<year>\d{4})$", re.I)
@@ -372,6 +376,8 @@ class _Parser:
                 continue
             if _HEADER_RE.match(line):
                 raise self.error(number, "a second resolution heading: ingest one resolution per file")
+            if sections and _ANNEX_RE.match(line):
+                break  # annexes are not clauses of the resolution
             previous = strip_marks(current.raw) if current is not None else ""
             # "open": the previous line stops mid-sentence, so this line most likely continues it.
             open_line = bool(previous) and not after_blank and not _ends_paragraph(previous)
