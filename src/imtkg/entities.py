@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, RDF, XSD
 
 from .namespaces import ID, IMTKG
+from .resolution import parse_paren, two_digit_year
 from .vocabulary import Vocabulary
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -41,11 +42,6 @@ class Reference:
     end: int
     role: str
     facts: tuple[Triple, ...] = ()
-
-
-def _year(two_digits: str) -> int:
-    value = int(two_digits)
-    return 1900 + value if value >= 50 else 2000 + value
 
 
 def _session(body: str, year: int, place: str | None = None) -> tuple[URIRef, list[Triple]]:
@@ -101,8 +97,6 @@ _RESOLUTION_RE = re.compile(
 _RES_ITEM_RE = re.compile(
     r"(?P<itur>ITU-R\s+)?(?P<num>\d+[A-Z]?)(?:-(?P<rev>\d+))?(?:\s*\((?P<paren>[^()]*)\))?"
 )
-_PAREN_BODY_RE = re.compile(r"^(?:rev\.?\s*)?(?P<body>WTSA|WTDC|WRC|RA|PP)-(?P<yy>\d{2})$", re.I)
-_PAREN_PLACE_RE = re.compile(r"^(?:rev\.?\s*)?(?P<place>[^\d,;]+?),?\s*(?P<year>\d{4})$", re.I)
 
 _SYM = r"[A-Z]{1,3}\.\d+(?:\.\d+)*(?:-\d+)?(?:\s*\(\d{2}/\d{4}\))?"
 _REC_RE = re.compile(
@@ -216,15 +210,8 @@ class Resolver:
 
     def _resolution(self, item: re.Match[str], list_itur: bool, of_body: str | None):
         number = item["num"]
-        paren = (item["paren"] or "").strip()
-        body_match = _PAREN_BODY_RE.match(paren)
-        place_match = _PAREN_PLACE_RE.match(paren)
-        if item["itur"] or list_itur:
-            body = "ra"
-        elif body_match:
-            body = body_match["body"].lower()
-        else:
-            body = of_body or self.body
+        paren_body, adoption = parse_paren(item["paren"])
+        body = "ra" if item["itur"] or list_itur else paren_body or of_body or self.body
         work = ID[f"resolution/{body}/{number.lower()}"]
         facts: list[Triple] = [
             (work, RDF.type, IMTKG.Resolution),
@@ -232,11 +219,8 @@ class Resolver:
             (work, IMTKG.number, Literal(number)),
             (ID[f"org/{body}"], RDF.type, IMTKG.Assembly),
         ]
-        year = place = None
-        if body_match:
-            year = _year(body_match["yy"])
-        elif place_match:
-            year, place = int(place_match["year"]), place_match["place"].strip()
+        year = adoption.year if adoption else None
+        place = adoption.place if adoption else None
         if body == "ra" and item["rev"] is not None:
             target = ID[f"resolution/ra/{number.lower()}-{item['rev']}"]
         elif body != "ra" and year is not None:
@@ -323,11 +307,11 @@ class Resolver:
                 (iri, RDF.type, IMTKG.Session),
                 (iri, IMTKG.sessionOf, ID["org/cpm"]),
                 (ID["org/cpm"], RDF.type, IMTKG.Assembly),
-                (iri, IMTKG.preparesFor, ID[f"event/wrc-{_year(match['yy'])}"]),
+                (iri, IMTKG.preparesFor, ID[f"event/wrc-{two_digit_year(match['yy'])}"]),
             ]
             yield _one(match, iri, "event", facts)
         for match in _SESSION_RE.finditer(text):
-            iri, facts = _session(match["body"].lower(), _year(match["yy"]))
+            iri, facts = _session(match["body"].lower(), two_digit_year(match["yy"]))
             yield _one(match, iri, "event", facts)
 
     def _groups(self, text: str) -> Iterator[_Group]:

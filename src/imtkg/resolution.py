@@ -128,19 +128,20 @@ class ParsedResolution:
     footnotes: dict
 
 
-def _year(two_digits: str) -> int:
+def two_digit_year(two_digits: str) -> int:
+    """The year of "WRC-15", "CPM15-1": 15 → 2015, 97 → 1997."""
     value = int(two_digits)
     return 1900 + value if value >= 50 else 2000 + value
 
 
-def _parse_paren(paren: str | None) -> tuple[str | None, Adoption | None]:
+def parse_paren(paren: str | None) -> tuple[str | None, Adoption | None]:
     """Body (if named) and adoption from '(Rev. Dubai, 2012)' or '(REV.WRC-07)'."""
     if not paren:
         return None, None
     paren = paren.strip()
     match = _PAREN_BODY_RE.match(paren)
     if match:
-        return _BODY_ACRONYMS[match["body"].upper()], Adoption(None, _year(match["yy"]))
+        return _BODY_ACRONYMS[match["body"].upper()], Adoption(None, two_digit_year(match["yy"]))
     match = _PAREN_PLACE_RE.match(paren)
     if match:
         return None, Adoption(match["place"].strip(), int(match["year"]))
@@ -232,7 +233,7 @@ class _Parser:
 
     def parse(self) -> ParsedResolution:
         header_index, header_end, header = self._find_header()
-        paren_body, adoption = _parse_paren(header["paren"])
+        paren_body, adoption = parse_paren(header["paren"])
         index = header_end + 1
         title_parts: list[str] = []
         history: list[Adoption] = []
