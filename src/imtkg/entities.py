@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, RDF, XSD
 
-from .namespaces import ID, IMTKG
+from .namespaces import ID, IMTKG, slug
 from .resolution import parse_paren, two_digit_year
 from .vocabulary import Vocabulary
 
@@ -212,7 +212,7 @@ class Resolver:
         number = item["num"]
         paren_body, adoption = parse_paren(item["paren"])
         body = "ra" if item["itur"] or list_itur else paren_body or of_body or self.body
-        work = ID[f"resolution/{body}/{number.lower()}"]
+        work = ID[f"resolution/{body}/{slug(number)}"]
         facts: list[Triple] = [
             (work, RDF.type, IMTKG.Resolution),
             (work, IMTKG.issuedBy, ID[f"org/{body}"]),
