@@ -32,7 +32,8 @@ from pathlib import Path
 import owlrl
 import pytest
 import rdflib
-from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +49,10 @@ CLAUSE_KIND = Namespace(VOCAB + "clause-kind/")
 DEONTIC_FORCE = Namespace(VOCAB + "deontic-force/")
 IMT_GENERATION = Namespace(VOCAB + "imt-generation/")
 COUNTRY_GROUP = Namespace(VOCAB + "country-group/")
+STATUS = Namespace(VOCAB + "status/")
+TOPIC = Namespace(VOCAB + "topic/")
+LIAISON_PURPOSE = Namespace(VOCAB + "liaison-purpose/")
+IMT_RULE = Namespace(VOCAB + "imt-rule/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # A plain Namespace, not rdflib.namespace.XSD, which warns when pytest probes module globals.
@@ -56,8 +61,14 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 OWLRL_ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 
-MODULE_FILES = ("organization.ttl", "documents.ttl", "obligations.ttl", "alignments.ttl")
-VOCAB_FILES = ("clause-kind.ttl", "deontic-force.ttl", "imt-generation.ttl", "country-group.ttl")
+MODULE_FILES = (
+    "organization.ttl", "documents.ttl", "obligations.ttl", "activities.ttl", "liaisons.ttl",
+    "roadmaps.ttl", "alignments.ttl",
+)  # fmt: skip
+VOCAB_FILES = (
+    "clause-kind.ttl", "deontic-force.ttl", "imt-generation.ttl", "country-group.ttl",
+    "status.ttl", "topic.ttl", "liaison-purpose.ttl", "imt-rule.ttl",
+)  # fmt: skip
 
 # The namespaces a prefix name must stand for when a file declares it.
 WELL_KNOWN_PREFIXES = {
@@ -67,6 +78,10 @@ WELL_KNOWN_PREFIXES = {
     "deontic-force": str(DEONTIC_FORCE),
     "imt-generation": str(IMT_GENERATION),
     "country-group": str(COUNTRY_GROUP),
+    "status": str(STATUS),
+    "topic": str(TOPIC),
+    "liaison-purpose": str(LIAISON_PURPOSE),
+    "imt-rule": str(IMT_RULE),
     "dct": "http://purl.org/dc/terms/",
     "eli": "http://data.europa.eu/eli/ontology#",
     "lrmlmm": "http://docs.oasis-open.org/legalruleml/ns/mm/v1.0/",
@@ -377,7 +392,21 @@ def test_the_declared_terms_are_exactly_those_of_the_design_card(merged):
     assert not declared - design, f"declared, not in docs/design.md: {sorted(declared - design)}"
 
 
+def xsd_union_members(graph: rdflib.Graph, node) -> list[URIRef] | None:
+    """The xsd: datatypes of ``node`` when it is an rdfs:Datatype that is their owl:unionOf."""
+    if not isinstance(node, BNode) or (node, RDF.type, RDFS.Datatype) not in graph:
+        return None
+    lists = list(graph.objects(node, OWL.unionOf))
+    if len(lists) != 1:
+        return None
+    members = list(Collection(graph, lists[0]))
+    if not members or not all(isinstance(m, URIRef) and m.startswith(str(XSD)) for m in members):
+        return None
+    return members
+
+
 def test_every_imtkg_property_is_an_object_or_a_datatype_property_with_fitting_range(merged):
+    """A datatype property has one range: an xsd: datatype, or a union of xsd: datatypes."""
     problems = []
     properties = {t for t in declared_terms(merged) if (t, RDF.type, OWL.Class) not in merged}
     assert properties
@@ -387,18 +416,42 @@ def test_every_imtkg_property_is_an_object_or_a_datatype_property_with_fitting_r
         if len(kinds) != 1:
             problems.append(f"{p}: is {len(kinds)} of owl:ObjectProperty / owl:DatatypeProperty")
         elif OWL.DatatypeProperty in kinds:
-            if len(ranges) != 1 or not all(r.startswith(str(XSD)) for r in ranges):
-                problems.append(f"{p}: datatype property without one xsd: range")
+            fitting = len(ranges) == 1 and all(
+                r.startswith(str(XSD)) or xsd_union_members(merged, r) for r in ranges
+            )
+            if not fitting:
+                problems.append(f"{p}: datatype property without one xsd: range (or xsd: union)")
         elif any(r.startswith(str(XSD)) for r in ranges):
             problems.append(f"{p}: object property with a datatype range")
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("prop", ["startDate", "endDate", "targetDate", "approvalDate"])
+def test_date_properties_take_a_day_a_month_or_a_year(merged, prop):
+    ranges = list(merged.objects(IMTKG[prop], RDFS.range))
+    assert len(ranges) == 1
+    assert set(xsd_union_members(merged, ranges[0]) or []) == {XSD.date, XSD.gYearMonth, XSD.gYear}
+
+
 @pytest.mark.parametrize(
-    "prop", ["revisionOf", "adoptedAt", "createdBy", "order", "sessionOf", "defaultSeverity"]
-)
+    "prop",
+    [
+        "revisionOf", "adoptedAt", "createdBy", "order", "sessionOf", "defaultSeverity", "amends",
+        "corrects", "assignedTo", "generation", "assigns", "entryOf",
+    ],
+)  # fmt: skip
 def test_single_valued_properties_are_functional(merged, prop):
     assert (IMTKG[prop], RDF.type, OWL.FunctionalProperty) in merged
+
+
+@pytest.mark.parametrize("prop", ["previousEdition", "byRule", "entryFor", "dependsOn"])
+def test_properties_that_may_take_several_values_are_not_functional(merged, prop):
+    assert (IMTKG[prop], RDF.type, OWL.FunctionalProperty) not in merged
+
+
+def test_dependencies_are_not_transitive_in_owl(merged):
+    """A cycle of dependencies is for SHACL to report; transitivity would make it a self-loop."""
+    assert (IMTKG.dependsOn, RDF.type, OWL.TransitiveProperty) not in merged
 
 
 @pytest.mark.parametrize("prop, inverse", [("revisionOf", "hasRevision"), ("createdBy", "creates")])
@@ -407,13 +460,20 @@ def test_inverse_properties_are_declared_inverse(merged, prop, inverse):
 
 
 @pytest.mark.parametrize(
-    "prop", ["number", "cites", "mentions", "clauseKind", "deonticForce", "hasFootnote", "sector"]
-)
+    "prop",
+    [
+        "number", "cites", "mentions", "clauseKind", "deonticForce", "hasFootnote", "sector",
+        "responsibleGroup", "status", "imtGeneration", "topic", "editionNumber", "deliverable",
+        "underQuestion", "dependsOn", "startDate", "endDate", "targetDate", "approvalDate",
+    ],
+)  # fmt: skip
 def test_properties_used_on_several_classes_leave_their_domain_open(merged, prop):
     assert list(merged.objects(IMTKG[prop], RDFS.domain)) == []
 
 
-@pytest.mark.parametrize("prop", ["bearer", "otherParty", "mentions"])
+@pytest.mark.parametrize(
+    "prop", ["bearer", "otherParty", "mentions", "dependsOn", "concerns", "entryFor"]
+)
 def test_properties_whose_values_are_of_many_kinds_leave_their_range_open(merged, prop):
     assert list(merged.objects(IMTKG[prop], RDFS.range)) == []
 
@@ -669,6 +729,34 @@ def test_country_groups_follow_footnote_1_of_resolution_38(merged):
         assert phrase in all_labels(merged, COUNTRY_GROUP[slug]), phrase
 
 
+def test_statuses_liaison_purposes_and_topics_are_those_of_the_design_card(merged):
+    statuses = {"planned", "under-study", "consented", "determined", "approved", "in-force",
+                "superseded", "withdrawn"}  # fmt: skip
+    assert concepts_in(merged, "status") == {STATUS[s] for s in statuses}
+    purposes = {"for-action", "for-information", "for-comment"}
+    assert concepts_in(merged, "liaison-purpose") == {LIAISON_PURPOSE[s] for s in purposes}
+    topics = {
+        "radio-interface", "spectrum", "network-architecture", "signalling-protocols",
+        "management-orchestration", "machine-learning", "security", "fixed-mobile-convergence",
+        "satellite", "terminology", "deployment-developing-countries", "vision-requirements",
+        "evaluation",
+    }  # fmt: skip
+    assert {TOPIC[s] for s in topics} <= concepts_in(merged, "topic")
+
+
+def test_imt_rules_each_assign_their_generation(merged):
+    generations = ("imt-2030", "imt-2020", "imt-advanced", "imt-2000")
+    expected = {IMT_RULE["title-imt"]: IMT_GENERATION.imt}
+    for field in ("title", "abstract"):
+        expected |= {IMT_RULE[f"{field}-{g}"]: IMT_GENERATION[g] for g in generations}
+    assert concepts_in(merged, "imt-rule") == set(expected)
+    for rule, generation in expected.items():
+        assert list(merged.objects(rule, IMTKG.assigns)) == [generation], rule
+    assert IMT_RULE["abstract-imt"] not in concepts(merged)  # a bare IMT in an abstract: nothing
+    sources = set(merged.objects(IMT_RULE["title-imt-2000"], DCTERMS.source))
+    assert any(str(s).endswith("/data/itu-r-m-816-1.yaml") for s in sources), sources
+
+
 # ---------------------------------------------------------------------------
 # OWL 2 RL reasoning (owlrl), as the pipeline runs it on the data
 # ---------------------------------------------------------------------------
@@ -749,6 +837,88 @@ PREFIX xsd:   <http://www.w3.org/2001/XMLSchema#>
     imtkg:deonticForce df:binding .
 """
 
+# Issue 3: the catalogue, activities, liaison statements and roadmaps, as the design card's section
+# "IMT work, the catalogue and roadmaps" writes them. Dates are days, months or years.
+DESIGN_CONFORMANT_DATA_ISSUE_3 = """
+BASE <https://w3id.org/imtkg/id/>
+PREFIX imtkg:  <https://w3id.org/imtkg/ontology#>
+PREFIX gen:    <https://w3id.org/imtkg/vocab/imt-generation/>
+PREFIX lp:     <https://w3id.org/imtkg/vocab/liaison-purpose/>
+PREFIX rule:   <https://w3id.org/imtkg/vocab/imt-rule/>
+PREFIX status: <https://w3id.org/imtkg/vocab/status/>
+PREFIX topic:  <https://w3id.org/imtkg/vocab/topic/>
+PREFIX dct:    <http://purl.org/dc/terms/>
+PREFIX org:    <http://www.w3.org/ns/org#>
+PREFIX rdfs:   <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd:    <http://www.w3.org/2001/XMLSchema#>
+
+<org/itu-t/sg13> a imtkg:StudyGroup ; org:subOrganizationOf <org/itu-t> .
+<org/itu-t/fg-imt-2020> a imtkg:FocusGroup ; org:subOrganizationOf <org/itu-t/sg13> ;
+    imtkg:startDate "2015-05"^^xsd:gYearMonth ; imtkg:endDate "2016-12-31"^^xsd:date ;
+    imtkg:deliverable <rec/itu-t/y.3101> .
+<org/itu-t/jca-imt2020> a imtkg:JointCoordinationActivity ; org:subOrganizationOf <org/itu-t> .
+
+<rec/itu-t/y.3101> a imtkg:Recommendation ; imtkg:sector <org/itu-t> ; imtkg:series "Y" .
+<rec/itu-t/y.3101/2018-01> imtkg:editionOf <rec/itu-t/y.3101> ;
+    dct:identifier "ITU-T Y.3101 (01/2018)" ; dct:issued "2018-01"^^xsd:gYearMonth ;
+    dct:abstract "This Recommendation describes requirements of the IMT-2020 network."@en ;
+    imtkg:editionNumber "1" ; imtkg:status status:in-force ;
+    imtkg:responsibleGroup <org/itu-t/sg13>, <org/itu-t/tsag> ;
+    imtkg:imtGeneration gen:imt-2020 ; imtkg:topic topic:network-architecture ;
+    rdfs:seeAlso <https://www.itu.int/rec/T-REC-Y.3101-201801-I> .
+<rec/itu-t/y.3101/2018-cor-1> a imtkg:Corrigendum ; imtkg:editionOf <rec/itu-t/y.3101> ;
+    imtkg:corrects <rec/itu-t/y.3101/2018-01> ; dct:issued "2018-04-13"^^xsd:date .
+<rec/itu-t/g.9803/2018-amd-1> imtkg:amends <rec/itu-t/g.9803/2018-11> .
+<rec/itu-r/m.2150> a imtkg:Recommendation ; imtkg:sector <org/itu-r> .
+<rec/itu-r/m.2150/1> imtkg:editionOf <rec/itu-r/m.2150> ;
+    imtkg:previousEdition <rec/itu-r/m.2150/0> ; imtkg:status status:superseded .
+<rec/itu-r/m.2150/0/imt/imt-2020> imtkg:assignedTo <rec/itu-r/m.2150/0> ;
+    imtkg:generation gen:imt-2020 ; imtkg:byRule rule:title-imt-2020 .
+<resolution/ra/17-4/imt/imt-2000> a imtkg:GenerationAssignment ;
+    imtkg:assignedTo <resolution/ra/17-4> ; imtkg:generation gen:imt-2000 ;
+    imtkg:byRule rule:title-imt-2000 .
+<resolution/ra/17-4> imtkg:editionNumber "4" ; imtkg:imtGeneration gen:imt-2000 ;
+    imtkg:status status:in-force ; dct:issued "2012"^^xsd:gYear .
+<report/itu-r/m.2410> a imtkg:Report .
+<report/itu-r/m.2410/0> imtkg:editionOf <report/itu-r/m.2410> .
+<question/itu-r/229-5> a imtkg:Question .
+<question/itu-r/229-5/4> imtkg:editionOf <question/itu-r/229-5> .
+<handbook/itu-r/60> a imtkg:Handbook .
+<suppl/itu-t/y.59> a imtkg:Supplement .
+<suppl/itu-t/y.59/2020-03> imtkg:editionOf <suppl/itu-t/y.59> .
+
+<activity/itu-r/imt-2020-process> a imtkg:Study ; imtkg:sector <org/itu-r> ;
+    imtkg:responsibleGroup <org/itu-r/sg5/wp5d> ;
+    imtkg:deliverable <rec/itu-r/m.2150>, <report/itu-r/m.2410/0> ;
+    imtkg:underQuestion <question/itu-r/229-5> ; imtkg:status status:approved ;
+    imtkg:imtGeneration gen:imt-2020 ; imtkg:topic topic:radio-interface, topic:evaluation ;
+    imtkg:startDate "2015"^^xsd:gYear ; imtkg:targetDate "2020"^^xsd:gYear ;
+    imtkg:approvalDate "2020-11"^^xsd:gYearMonth ; imtkg:endDate "2021-02-01"^^xsd:date .
+<activity/itu-t/y.3101> a imtkg:WorkItem ; imtkg:sector <org/itu-t> ;
+    imtkg:deliverable <rec/itu-t/y.3101/2018-01> ; imtkg:status status:consented ;
+    imtkg:dependsOn <activity/itu-r/imt-2020-process>, <rec/itu-r/m.2150> ;
+    imtkg:targetDate "2018-01"^^xsd:gYearMonth ; imtkg:approvalDate "2018-01-13"^^xsd:date .
+<rec/itu-t/y.3101> imtkg:dependsOn <report/itu-r/m.2410/0> ;
+    imtkg:underQuestion <question/itu-t/20-13> .
+
+<ls/itu-r/5d-1078-annex-6-1> imtkg:fromGroup <org/itu-r/sg5/wp5d> ;
+    imtkg:toGroup <org/itu-t/sg13>, <org/3gpp> ; dct:date "2017-10-11"^^xsd:date ;
+    dct:title "Work plan, timeline, process and deliverables for IMT-2020" ;
+    imtkg:concerns <activity/itu-r/imt-2020-process>, <rec/itu-r/m.2150> ;
+    imtkg:purpose lp:for-information, lp:for-action ;
+    imtkg:replyTo <ls/itu-t/sg13-ls-1> .
+
+<roadmap/itu-t/imt> a imtkg:Roadmap ; imtkg:sector <org/itu-t> ;
+    imtkg:maintainedBy <org/itu-t/jca-imt2020> .
+<roadmap/itu-t/imt/2020-03> a imtkg:RoadmapEdition ; imtkg:editionOf <roadmap/itu-t/imt> ;
+    dct:issued "2020-03"^^xsd:gYearMonth .
+<roadmap/itu-t/imt/2020-03/entry/1> imtkg:entryOf <roadmap/itu-t/imt/2020-03> ;
+    imtkg:entryFor <rec/itu-t/y.3101> ; imtkg:status status:approved ;
+    imtkg:targetDate "2018"^^xsd:gYear .
+<roadmap/itu-t/imt/2020-03/entry/2> imtkg:entryOf <roadmap/itu-t/imt/2020-03> ;
+    imtkg:entryFor <activity/itu-t/y.3101> ; imtkg:status status:under-study .
+"""
+
 R38 = "https://w3id.org/imtkg/id/resolution/wtsa/38"
 ID = "https://w3id.org/imtkg/id/"
 
@@ -774,7 +944,7 @@ EXPECTED_TYPES = {
     "resolution/wtsa/38/2008": {"ResolutionRevision", "Document"},
     "resolution/ra/17-4": {"ResolutionRevision", "Document"},
     "resolution/ra/17": {"Resolution", "Document"},
-    "rec/itu-t/a.4": {"Recommendation", "Document"},
+    "rec/itu-t/a.4": {"Recommendation", "Publication", "Document"},
     "rec/itu-t/a.4/2012-11": {"Edition", "Document"},
     "source/wtsa-resolution-38-rev-dubai-2012": {"SourceText"},
     "resolution/wtsa/38/2012/considering": {"Section"},
@@ -785,6 +955,36 @@ EXPECTED_TYPES = {
     "resolution/wtsa/38/2012/resolves/1/a": {"OperativeClause", "Clause"},
     "resolution/wtsa/38/2012/resolves/1/obligation/1": {"Obligation"},
     "resolution/wtsa/38/2012/instructs/p1/obligation/1": {"Obligation"},
+    # issue 3
+    "org/itu-t/sg13": {"StudyGroup"},
+    "org/itu-t/fg-imt-2020": {"FocusGroup"},
+    "org/itu-t/jca-imt2020": {"JointCoordinationActivity"},
+    "rec/itu-t/y.3101": {"Recommendation", "Publication", "Document"},
+    "rec/itu-t/y.3101/2018-01": {"Edition", "Document"},
+    "rec/itu-t/y.3101/2018-cor-1": {"Corrigendum", "Edition", "Document"},
+    "rec/itu-t/g.9803/2018-amd-1": {"Amendment", "Edition", "Document"},
+    "rec/itu-t/g.9803/2018-11": {"Edition", "Document"},
+    "rec/itu-r/m.2150": {"Recommendation", "Publication", "Document"},
+    "rec/itu-r/m.2150/1": {"Edition", "Document"},
+    "rec/itu-r/m.2150/0": {"Edition", "Document"},
+    "rec/itu-r/m.2150/0/imt/imt-2020": {"GenerationAssignment"},
+    "resolution/ra/17-4/imt/imt-2000": {"GenerationAssignment"},
+    "report/itu-r/m.2410": {"Report", "Publication", "Document"},
+    "report/itu-r/m.2410/0": {"Edition", "Document"},
+    "question/itu-r/229-5": {"Question", "Publication", "Document"},
+    "question/itu-r/229-5/4": {"Edition", "Document"},
+    "question/itu-t/20-13": {"Question", "Publication", "Document"},
+    "handbook/itu-r/60": {"Handbook", "Publication", "Document"},
+    "suppl/itu-t/y.59": {"Supplement", "Publication", "Document"},
+    "suppl/itu-t/y.59/2020-03": {"Edition", "Document"},
+    "activity/itu-r/imt-2020-process": {"Study", "StandardizationActivity"},
+    "activity/itu-t/y.3101": {"WorkItem", "StandardizationActivity"},
+    "ls/itu-r/5d-1078-annex-6-1": {"LiaisonStatement", "Document"},
+    "ls/itu-t/sg13-ls-1": {"LiaisonStatement", "Document"},
+    "roadmap/itu-t/imt": {"Roadmap", "Document"},
+    "roadmap/itu-t/imt/2020-03": {"RoadmapEdition", "Edition", "Document"},
+    "roadmap/itu-t/imt/2020-03/entry/1": {"RoadmapEntry"},
+    "roadmap/itu-t/imt/2020-03/entry/2": {"RoadmapEntry"},
 }
 
 
@@ -792,6 +992,7 @@ EXPECTED_TYPES = {
 def closed_design_data() -> rdflib.Graph:
     graph = merged_ontology()
     graph.parse(data=DESIGN_CONFORMANT_DATA, format="turtle")
+    graph.parse(data=DESIGN_CONFORMANT_DATA_ISSUE_3, format="turtle")
     return owl_rl_closure(graph)
 
 
@@ -847,6 +1048,19 @@ def test_domains_and_ranges_type_design_conformant_data_exactly_as_expected(clos
         (f"{ID}event/wtsa-2012", RDF.type, PROV.Activity),
         (f"{R38}/2012/considering/f", RDF.type, PROV.Entity),
         (f"{R38}/2012/resolves/1/obligation/1", RDF.type, PROV.Entity),
+        (f"{ID}rec/itu-r/m.2150/1", PROV.wasRevisionOf, f"{ID}rec/itu-r/m.2150/0"),
+        (f"{ID}activity/itu-r/imt-2020-process", RDF.type, PROV.Activity),
+        (f"{ID}org/itu-t/fg-imt-2020", RDF.type, ORG.Organization),
+        (f"{ID}org/itu-t/jca-imt2020", RDF.type, ORG.OrganizationalUnit),
+        (f"{ID}org/itu-t/tsag", RDF.type, ORG.Organization),
+        (f"{ID}org/3gpp", RDF.type, ORG.Organization),
+        (f"{ID}ls/itu-r/5d-1078-annex-6-1", PROV.wasAttributedTo, f"{ID}org/itu-r/sg5/wp5d"),
+        (f"{ID}ls/itu-r/5d-1078-annex-6-1", DCTERMS.references, f"{ID}ls/itu-t/sg13-ls-1"),
+        (f"{ID}roadmap/itu-t/imt", PROV.wasAttributedTo, f"{ID}org/itu-t/jca-imt2020"),
+        (f"{ID}roadmap/itu-t/imt/2020-03", DCTERMS.isVersionOf, f"{ID}roadmap/itu-t/imt"),
+        (f"{ID}roadmap/itu-t/imt/2020-03", DCTERMS.hasPart, f"{ID}roadmap/itu-t/imt/2020-03/entry/1"),
+        (f"{ID}roadmap/itu-t/imt/2020-03/entry/1", RDF.type, PROV.Entity),
+        (f"{ID}rec/itu-r/m.2150/0/imt/imt-2020", RDF.type, PROV.Entity),
     ],
     ids=lambda t: f"{str(t[0]).removeprefix(ID)} {str(t[1]).rsplit('/', 1)[-1]}",
 )
@@ -855,13 +1069,28 @@ def test_the_alignments_entail_the_reused_vocabularies_statements(closed_design_
     assert (s, p, o) in closed_design_data
 
 
-def test_owl_rl_reasoning_reports_disjoint_classes_sharing_an_individual():
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Sector", "StudyGroup"),
+        ("StandardizationActivity", "Document"),
+        ("FocusGroup", "StudyGroup"),
+        ("WorkItem", "Study"),
+        ("Publication", "Edition"),
+        ("Recommendation", "Report"),
+        ("Amendment", "Corrigendum"),
+        ("RoadmapEntry", "Document"),
+        ("LiaisonStatement", "Publication"),
+        ("GenerationAssignment", "Document"),
+    ],
+)
+def test_owl_rl_reasoning_reports_disjoint_classes_sharing_an_individual(first, second):
     graph = merged_ontology()
-    body = URIRef(ID + "org/not-a-real-body")
-    graph.add((body, RDF.type, IMTKG.Sector))
-    graph.add((body, RDF.type, IMTKG.StudyGroup))
+    thing = URIRef(ID + "not-a-real-thing")
+    graph.add((thing, RDF.type, IMTKG[first]))
+    graph.add((thing, RDF.type, IMTKG[second]))
     errors = owl_rl_errors(owl_rl_closure(graph))
-    assert any(str(body) in e for e in errors), errors
+    assert any(str(thing) in e for e in errors), errors
 
 
 # ---------------------------------------------------------------------------

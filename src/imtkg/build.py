@@ -12,7 +12,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from . import __version__
-from .graph import load_turtle, new_graph, stamp_version
+from .catalogue import import_relaton, ref_of
+from .graph import load_turtle, new_graph, parse_rdf, stamp_version
 from .ingest import ingest_resolution
 from .namespaces import IMTKG
 from .output import FORMATS, replace_directory, serialize, write_text_atomic
@@ -44,13 +45,22 @@ class Build:
             "resolutions": len(self.ingested),
             "clauses": len(set(g.subjects(RDF.type, IMTKG.Clause))),
             "obligations": len(set(g.subjects(RDF.type, IMTKG.Obligation))),
+            "editions": len(set(g.subjects(RDF.type, IMTKG.Edition))),
             "conforms": self.report.conforms,
             "violations": self.report.count(SH.Violation),
             "warnings": self.report.count(SH.Warning),
         }
 
 
-def build_graph(project: Project | None = None) -> Build:
+def load_catalogue_graph(path: Path) -> Graph:
+    """The catalogue: an imported RDF file (.nt, .ttl), or Relaton records imported now."""
+    path = Path(path)
+    if path.is_file() and path.suffix in (".nt", ".ttl"):
+        return parse_rdf(path)
+    return import_relaton(path, ref=ref_of(path)).graph
+
+
+def build_graph(project: Project | None = None, catalogue: Path | None = None) -> Build:
     """Load ontology and data, ingest ``data/sources/*.txt``, infer, validate and run the queries.
 
     >>> from imtkg.build import build_graph
@@ -64,6 +74,8 @@ def build_graph(project: Project | None = None) -> Build:
     graph = new_graph()
     graph += ontology
     load_turtle(project.data_files(), graph)
+    if catalogue is not None:
+        graph += load_catalogue_graph(catalogue)
     ingested = {}
     for source in project.source_texts():
         ingested[source.stem] = ingest_resolution(source, project)

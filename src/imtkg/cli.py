@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .build import build_graph, write_dist
+from .catalogue import count_records, import_relaton, ref_of
 from .errors import ImtkgError
 from .ingest import ingest_resolution
 from .output import FORMATS, serialize, write_text_atomic
 from .project import Project
+from .tables import import_table
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -89,6 +92,77 @@ def ingest(source: Path, project_root: Path | None, output: Path | None, fmt: st
         click.echo(text, nl=False)
     else:
         write_text_atomic(output, text)
+
+
+@cli.group(name="import")
+def import_() -> None:
+    """Import the ITU catalogue or roadmap spreadsheets into RDF."""
+
+
+@import_.command(name="relaton")
+@click.argument("path", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("catalogue.nt"),
+    show_default=True,
+    help="Where to write the RDF.",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="nt", show_default=True
+)
+@click.option(
+    "--ref",
+    help="The relaton-data-itu commit the records come from (default: read "
+    "from a snapshot's name, else 'main').",
+)
+def import_relaton_command(path: Path, output: Path, fmt: str, ref: str | None) -> None:
+    """Import Relaton YAML records of the ITU catalogue (PATH: a folder, clone or tarball)."""
+    total = count_records(path)
+    with click.progressbar(length=total, label="records", file=sys.stderr) as bar:
+        result = import_relaton(path, ref=ref or ref_of(path), progress=bar.update)
+    write_text_atomic(output, serialize(result.graph, fmt))
+    click.echo(
+        f"{result.editions} editions imported from {result.records} records "
+        f"({result.imt_editions} on IMT); {len(result.skipped)} skipped; "
+        f"written to {output}",
+        err=True,
+    )
+    for error in result.skipped:
+        click.echo(f"  skipped {error}", err=True)
+
+
+@import_.command(name="table")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the RDF here instead of standard output.",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True
+)
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Import the good rows of a file with bad rows (which are listed).",
+)
+@project_option
+def import_table_command(
+    path: Path, output: Path | None, fmt: str, skip_bad_rows: bool, project_root: Path | None
+) -> None:
+    """Import a roadmap spreadsheet (CSV or XLSX; columns in docs/tables.md)."""
+    result = import_table(path, skip_bad_rows=skip_bad_rows, project=_project(project_root))
+    text = serialize(result.graph, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(output, text)
+    click.echo(f"{result.rows_imported} of {result.rows_read} rows imported", err=True)
+    for error in result.skipped:
+        click.echo(f"  skipped {error}", err=True)
 
 
 def main() -> None:

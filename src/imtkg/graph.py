@@ -25,12 +25,18 @@ def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
 
     Raises :class:`SourceError` naming the file and line when it is missing or malformed.
     """
+    return parse_rdf(path, into, "turtle")
+
+
+def parse_rdf(path: Path, into: Graph | None = None, fmt: str | None = None) -> Graph:
+    """Parse an RDF file (Turtle or N-Triples, by suffix unless ``fmt`` is given)."""
     graph = into if into is not None else new_graph()
     path = Path(path)
     if not path.is_file():
         raise SourceError(path, "no such file")
+    fmt = fmt or ("nt" if path.suffix == ".nt" else "turtle")
     try:
-        graph.parse(path, format="turtle")
+        graph.parse(path, format=fmt)
     except BadSyntax as exc:
         raise SourceError(path, f"malformed Turtle: {exc._why}", exc.lines + 1) from None
     except UnicodeDecodeError as exc:
