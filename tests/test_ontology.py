@@ -749,9 +749,11 @@ def test_imt_rules_each_assign_their_generation(merged):
     expected = {IMT_RULE["title-imt"]: IMT_GENERATION.imt}
     for field in ("title", "abstract"):
         expected |= {IMT_RULE[f"{field}-{g}"]: IMT_GENERATION[g] for g in generations}
-    assert concepts_in(merged, "imt-rule") == set(expected)
+    # changed-edition gives an amendment or corrigendum the generations of what it changes
+    assert concepts_in(merged, "imt-rule") == set(expected) | {IMT_RULE["changed-edition"]}
     for rule, generation in expected.items():
         assert list(merged.objects(rule, IMTKG.assigns)) == [generation], rule
+    assert list(merged.objects(IMT_RULE["changed-edition"], IMTKG.assigns)) == []
     assert IMT_RULE["abstract-imt"] not in concepts(merged)  # a bare IMT in an abstract: nothing
     sources = set(merged.objects(IMT_RULE["title-imt-2000"], DCTERMS.source))
     assert any(str(s).endswith("/data/itu-r-m-816-1.yaml") for s in sources), sources

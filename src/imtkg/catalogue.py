@@ -80,7 +80,9 @@ IMT_RULES: tuple[tuple[str, str, str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-_GENERIC_IMT_RE = re.compile(r"\bIMT\b|\bInternational Mobile Telecommunications?\b")
+_GENERIC_IMT_RE = re.compile(
+    r"\bIMT\b|\bInternational Mobile Telecommunications?\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -454,10 +456,12 @@ class _Importer:
     def finish(self) -> None:
         """Chain editions by date, attach amendments and corrigenda to what they change, and let
         a change without a generation of its own inherit those of what it changes."""
-        for editions in self.editions_by_work.values():
+        for work, editions in self.editions_by_work.items():
+            resolution = (work, RDF.type, IMTKG.Resolution) in self.graph
+            link = IMTKG.previousRevision if resolution else IMTKG.previousEdition
             ordered = sorted(editions)
             for (_, previous), (_, current) in zip(ordered, ordered[1:], strict=False):
-                self.add(current, IMTKG.previousEdition, previous)
+                self.add(current, link, previous)
         for node, work, change_class, base_year in self.changes:
             bases = [e for date, e in self.editions_by_work.get(work, []) if date[:4] == base_year]
             if len(bases) == 1:

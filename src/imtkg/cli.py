@@ -57,14 +57,20 @@ def cli() -> None:
     show_default=True,
     help="Folder to write the build to (replaced whole).",
 )
-def build(project_root: Path | None, out: Path) -> None:
+@click.option(
+    "--catalogue",
+    type=click.Path(path_type=Path, exists=True),
+    help="Add the ITU catalogue: an imported file (.nt, .ttl) or Relaton records (folder or tarball).",
+)
+def build(project_root: Path | None, out: Path, catalogue: Path | None) -> None:
     """Build the graph: ingest, infer (OWL 2 RL), validate (SHACL), run the queries, write OUT."""
-    result = build_graph(_project(project_root))
+    result = build_graph(_project(project_root), catalogue=catalogue)
     write_dist(result, out)
     s = result.summary()
     click.echo(
         f"{s['triples']} triples ({s['asserted']} asserted, {s['inferred']} inferred); "
-        f"{s['resolutions']} resolutions, {s['clauses']} clauses, {s['obligations']} obligations"
+        f"{s['resolutions']} resolutions, {s['clauses']} clauses, {s['obligations']} obligations, "
+        f"{s['editions']} editions"
     )
     verdict = "conforms" if s["conforms"] else "does NOT conform"
     click.echo(f"validation: {verdict} ({s['violations']} violations, {s['warnings']} warnings)")
