@@ -317,7 +317,10 @@ def imt_generations(title: str | None, abstract: str | None) -> list[tuple[str, 
     []
     """
     found: dict[str, str] = {}
-    texts = {"title": title or "", "abstract": abstract or ""}
+    texts = {
+        "title": normalize_characters(title or ""),
+        "abstract": normalize_characters(abstract or ""),
+    }
     for rule, field_, generation, pattern in IMT_RULES:
         if generation not in found and pattern.search(texts[field_]):
             found[generation] = rule
