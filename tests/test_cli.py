@@ -102,3 +102,26 @@ def test_entry_points_start(tmp_path):
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
         assert "build" in done.stdout and "ingest" in done.stdout
+
+
+TABLES = Path(__file__).parent / "fixtures" / "tables"
+
+
+def test_import_table_writes_turtle_and_reports_counts(tmp_path):
+    out = tmp_path / "roadmap.ttl"
+    result = run("import", "table", str(TABLES / "good.csv"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "rows imported" in result.stderr
+    assert len(Graph().parse(out, format="turtle")) > 0
+
+
+def test_import_table_with_a_bad_row_imports_nothing_unless_asked(tmp_path):
+    bad = TABLES / "bad" / "bad-date.csv"
+    out = tmp_path / "roadmap.ttl"
+    result = run("import", "table", str(bad), "-o", str(out))
+    assert result.exit_code == 2
+    assert f"{bad}:" in result.stderr and "start" in result.stderr
+    assert not out.exists()
+    skipped = run("import", "table", str(bad), "-o", str(out), "--skip-bad-rows")
+    assert skipped.exit_code == 0, skipped.output
+    assert "skipped" in skipped.stderr
