@@ -102,7 +102,9 @@ KNOWN = {
         IMTKG.imtGeneration: [],
     },
     "resolution/ra/50-2": {
-        DCTERMS.identifier: ["ITU-R R.50-2"],
+        DCTERMS.identifier: ["Resolution ITU-R 50-2"],
+        RDFS.label: ["ITU-R R.50-2"],
+        IMTKG.previousRevision: [str(ID["resolution/ra/50-1"])],
         DCTERMS.title: ["Role of the Radiocommunication Sector in the ongoing development of IMT"],
         IMTKG.revisionOf: [str(ID["resolution/ra/50"])],
         IMTKG.imtGeneration: [str(VOCAB["imt-generation/imt"])],

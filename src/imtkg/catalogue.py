@@ -56,6 +56,7 @@ _T_CHANGE_RE = re.compile(
     r"^(?P<work>.+?) \((?P<base>\d{4})\) (?P<chain>(?:Amd\.|Add\.|Cor\.|Technical Cor\.|Err\.).*)$"
 )
 _CHANGE_PART_RE = re.compile(r"(Amd\.|Add\.|Cor\.|Technical Cor\.|Err\.)\s*(\d+)")
+_T_VERSION_RE = re.compile(r" \(V\d+\)$| v\.\d+$")
 _T_SUPPL_RE = re.compile(r"^(?P<series>[A-Z]{1,3}) Suppl\. (?P<n>\d+(?:\.\d+)?)$")
 _DUAL_SYMBOL_RE = re.compile(r"[A-Z]+\.\d[\w.]*(/[A-Z]+\.\d[\w.]*)+")
 _R_SYMBOL_RE = re.compile(
@@ -208,7 +209,9 @@ def _itu_t(identifier: str, doctype: str) -> _Edition:
     match = _T_EDITION_RE.match(identifier)
     if not match:
         raise ValueError(f"ITU-T identifier {identifier!r} has no '(MM/YYYY)' edition date")
-    core, month = match["core"], f"{match['yyyy']}-{int(match['mm']):02d}"
+    # "H.245 (V15)", "Q.3941.1 v.1": a version designation names the edition, not the work.
+    core = _T_VERSION_RE.sub("", match["core"])
+    month = f"{match['yyyy']}-{int(match['mm']):02d}"
     change = _T_CHANGE_RE.match(core)
     work_core = change["work"] if change else core
     suppl = _T_SUPPL_RE.match(work_core)
@@ -408,7 +411,12 @@ class _Importer:
                 self.changes.append((node, work, change_class, base_year))
         else:
             self.editions_by_work[work].append((str(published), node))
-        add(node, DCTERMS.identifier, Literal(identifier))
+        if ed.work_class == IMTKG.Resolution:
+            # ITU writes "Resolution ITU-R 50-2"; the catalogue's "ITU-R R.50-2" is kept as label.
+            identifier_text = f"Resolution ITU-R {str(node).rsplit('/', 1)[1]}"
+        else:
+            identifier_text = identifier
+        add(node, DCTERMS.identifier, Literal(identifier_text))
         add(node, RDFS.label, Literal(identifier, lang="en"))
         add(node, DCTERMS.issued, published)
         add(node, DCTERMS.source, source)
@@ -462,7 +470,10 @@ class _Importer:
         for work, editions in self.editions_by_work.items():
             resolution = (work, RDF.type, IMTKG.Resolution) in self.graph
             link = IMTKG.previousRevision if resolution else IMTKG.previousEdition
-            ordered = sorted(editions)
+            if resolution:  # by revision number ("50-2"): the catalogue's dates are not adoption dates
+                ordered = sorted(editions, key=lambda e: int(str(e[1]).rsplit("-", 1)[1]))
+            else:
+                ordered = sorted(editions)
             for (_, previous), (_, current) in zip(ordered, ordered[1:], strict=False):
                 self.add(current, link, previous)
         for node, work, change_class, base_year in self.changes:
