@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from imtkg import Project, __version__
 from imtkg.cli import cli
@@ -125,3 +125,30 @@ def test_import_table_with_a_bad_row_imports_nothing_unless_asked(tmp_path):
     skipped = run("import", "table", str(bad), "-o", str(out), "--skip-bad-rows")
     assert skipped.exit_code == 0, skipped.output
     assert "skipped" in skipped.stderr
+
+
+def test_build_with_a_catalogue_adds_its_editions(tmp_path):
+    from test_catalogue import GOOD
+
+    data = tmp_path / "records" / "data"
+    data.mkdir(parents=True)
+    (data / "itu-t-y-3101-01-2018.yaml").write_text(GOOD, encoding="utf-8")
+    (data / "itu-r-m-2150-3.yaml").write_text(
+        GOOD.replace("ITU-T Y.3101 (01/2018)", "ITU-R M.2150-3").replace(
+            "Requirements of the IMT-2020 network",
+            "Detailed specifications of the terrestrial radio interfaces of IMT-2020",
+        ),
+        encoding="utf-8",
+    )
+    out, base = tmp_path / "dist", tmp_path / "base"
+    result = run("build", "--catalogue", str(tmp_path / "records"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert run("build", "--out", str(base)).exit_code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    without = json.loads((base / "summary.json").read_text())
+    assert summary["conforms"] is True
+    assert summary["editions"] == without["editions"] + 2
+    graph = Graph().parse(out / "graph.nt", format="nt")
+    edition = URIRef("https://w3id.org/imtkg/id/rec/itu-r/m.2150/3")
+    generation = URIRef("https://w3id.org/imtkg/vocab/imt-generation/imt-2020")
+    assert (edition, URIRef("https://w3id.org/imtkg/ontology#imtGeneration"), generation) in graph
