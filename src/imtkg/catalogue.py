@@ -56,7 +56,7 @@ _T_CHANGE_RE = re.compile(
     r"^(?P<work>.+?) \((?P<base>\d{4})\) (?P<chain>(?:Amd\.|Add\.|Cor\.|Technical Cor\.|Err\.).*)$"
 )
 _CHANGE_PART_RE = re.compile(r"(Amd\.|Add\.|Cor\.|Technical Cor\.|Err\.)\s*(\d+)")
-_T_VERSION_RE = re.compile(r" \(V\d+\)$| v\.\d+$")
+_T_VERSION_RE = re.compile(r" \(V\d+\)(?= |$)| v\.\d+(?= |$)")
 _T_SUPPL_RE = re.compile(r"^(?P<series>[A-Z]{1,3}) Suppl\. (?P<n>\d+(?:\.\d+)?)$")
 _DUAL_SYMBOL_RE = re.compile(r"[A-Z]+\.\d[\w.]*(/[A-Z]+\.\d[\w.]*)+")
 _R_SYMBOL_RE = re.compile(
@@ -81,9 +81,7 @@ IMT_RULES: tuple[tuple[str, str, str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-_GENERIC_IMT_RE = re.compile(
-    r"\bIMT\b|\bInternational Mobile Telecommunications?\b", re.IGNORECASE
-)
+_GENERIC_IMT_RE = re.compile(r"\bIMT\b|\bInternational Mobile Telecommunications?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -227,7 +225,7 @@ def _itu_t(identifier: str, doctype: str) -> _Edition:
             if re.fullmatch(r"[A-Z]+\.\d[\w.]*(/[A-Z]+\.\d[\w.]*)+", work_core)
             else work_core
         )
-    work = ID[f"{kind}/itu-t/{slug(symbol.replace('Suppl.', 'suppl'))}"]
+    work = ID[f"{kind}/itu-t/{slug(symbol.replace('Suppl.', 'suppl').replace('+', ' plus'))}"]
     series_match = re.match(r"^([A-Z]{1,3})[.\s]", symbol)
     number_match = re.match(r"^[A-Z]{1,3}\.(\d[\d.]*)$", symbol)
     if change:
@@ -243,7 +241,7 @@ def _itu_t(identifier: str, doctype: str) -> _Edition:
         edition,
         work_class,
         "itu-t",
-        f"ITU-T {work_core}",
+        f"ITU-T {work_core if kind == 'suppl' else symbol}",
         series_match[1] if series_match else None,
         number_match[1] if number_match else None,
         changed,
@@ -299,6 +297,12 @@ def _itu_r(identifier: str, doctype: str, published: Literal) -> _Edition:
             f"{prefix} {name}",
             symbol["series"],
             symbol["num"],
+        )
+    if re.fullmatch(r"ITU-R [A-Z]{1,4}", identifier):
+        # "ITU-R BO": a volume of a whole series ("ITU-R Recommendations, 1994 - BO Series").
+        work = ID[f"series/itu-r/{identifier[6:].lower()}"]
+        return _Edition(
+            work, URIRef(f"{work}/{month}"), IMTKG.Publication, "itu-r", identifier, identifier[6:]
         )
     other = _R_OTHER_RE.match(identifier)
     core = other["core"] if other else identifier
