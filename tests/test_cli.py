@@ -152,3 +152,69 @@ def test_build_with_a_catalogue_adds_its_editions(tmp_path):
     edition = URIRef("https://w3id.org/imtkg/id/rec/itu-r/m.2150/3")
     generation = URIRef("https://w3id.org/imtkg/vocab/imt-generation/imt-2020")
     assert (edition, URIRef("https://w3id.org/imtkg/ontology#imtGeneration"), generation) in graph
+
+
+def test_query_list_names_every_query_with_its_parameters():
+    result = run("query", "--list")
+    assert result.exit_code == 0
+    assert "views/roadmap: IMT roadmap of the Sectors" in result.output
+    assert "--param sector=<iri>" in result.output
+    assert "resolutions/obligations: Obligations of a resolution" in result.output
+
+
+def test_query_prints_rows_in_each_format():
+    args = ["query", "resolutions/obligations", "--param",
+            "resolution=https://w3id.org/imtkg/id/resolution/wtsa/38/2012"]
+    as_json = json.loads(run(*args, "--format", "json").output)
+    assert len(as_json) == 10
+    assert {r["role"] for r in as_json} == {"bearer", "other party"}
+    csv_text = run(*args, "--format", "csv").output
+    assert csv_text.splitlines()[0].startswith("resolution,clause,clauseLabel,obligation")
+    assert len(csv_text.splitlines()) == 11
+    markdown = run(*args, "--format", "markdown").output
+    assert markdown.splitlines()[1].startswith("|---|")
+    assert run(*args).output.rstrip().endswith("(10 rows)")
+
+
+def test_the_sg13_imt_2020_publication_history_question():
+    result = run("query", "views/publication-history", "--format", "json",
+                 "--param", "generation=https://w3id.org/imtkg/vocab/imt-generation/imt-2020",
+                 "--param", "group=https://w3id.org/imtkg/id/org/itu-t/sg13")
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.output), list)
+
+
+def test_roadmap_and_harmonization_short_forms():
+    roadmap = run("roadmap", "--format", "json")
+    assert roadmap.exit_code == 0, roadmap.output
+    rows = json.loads(roadmap.output)
+    assert rows and {r["sector"] for r in rows} == {"https://w3id.org/imtkg/id/org/itu-t"}
+    assert all(r["source"] for r in rows)
+    harmonization = run("harmonization", "--format", "csv")
+    assert harmonization.exit_code == 0, harmonization.output
+
+
+def test_query_errors_exit_2():
+    assert run("query", "views/nope").exit_code == 2
+    bad_param = run("query", "resolutions/obligations", "--param", "resolution=not an iri")
+    assert bad_param.exit_code == 2
+    assert "is not an absolute IRI" in bad_param.stderr
+    unreachable = run("query", "resolutions/obligations", "--endpoint", "http://127.0.0.1:9/query",
+                      "--timeout", "2")
+    assert unreachable.exit_code == 2
+    assert "127.0.0.1:9" in unreachable.stderr
+
+
+def test_diff_of_two_fixture_releases():
+    fixtures = Path(__file__).parent / "fixtures" / "diff"
+    result = run("diff", str(fixtures / "old.ttl"), str(fixtures / "new.ttl"))
+    assert result.exit_code == 0
+    assert result.output == (fixtures / "ttl.expected.md").read_text(encoding="utf-8")
+
+
+def test_build_draws_the_roadmap_and_the_harmonization_matrix(tmp_path):
+    out = tmp_path / "dist"
+    assert run("build", "--out", str(out)).exit_code == 0
+    for name in ("roadmap.svg", "roadmap.png", "harmonization.svg", "harmonization.png"):
+        assert (out / name).stat().st_size > 1000, name
+    assert "IMT roadmap" in (out / "roadmap.svg").read_text(encoding="utf-8")

@@ -1,11 +1,11 @@
 """Specification of the query catalogue (queries/**/*.rq).
 
 Every query file documents itself (title, description, columns, parameters) and carries its own
-PREFIX block; its ``?_name`` variables are exactly its declared parameters. On the invented fixture
-graph tests/queries/fixture.ttl (no inference), every query, without parameters and with each case
-of CASES, gives exactly the rows of tests/queries/<name>[__<case>].expected.csv, a file written by
-hand from the fixture (the query name with "/" replaced by "__"), compared as text, row order
-included. Parameter values are data: a value that is not of its kind is refused, and SPARQL text
+PREFIX block; its ``?_name`` variables are exactly its declared parameters. On its invented fixture
+graph (no inference: tests/queries/views-fixture.ttl for queries/views/, tests/queries/fixture.ttl
+for the others), every query, without parameters and with each case of CASES, gives exactly the
+rows of tests/queries/<name>[__<case>].expected.csv, a file written by hand from the fixture (the
+query name with "/" replaced by "__"), compared as text, row order included. Parameter values are data: a value that is not of its kind is refused, and SPARQL text
 in a string value matches nothing. Finally, on the real build, the three resolution queries give the
 rows that WTSA Resolution 38 (Rev. Dubai, 2012) says they must.
 """
@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = ROOT / "queries"
 HERE = Path(__file__).resolve().parent / "queries"
 FIXTURE = HERE / "fixture.ttl"
+# The fixture a category of queries runs on (FIXTURE when its category is not listed).
+FIXTURES = {"views": HERE / "views-fixture.ttl"}
 
 ID = "https://w3id.org/imtkg/id/"
 T = ID + "test/"
@@ -56,6 +58,55 @@ CASES: dict[str, dict[str, dict[str, str]]] = {
         "ra-950": {"resolution": T + "resolution/ra/950"},
         "revision-not-work": {"resolution": T + "resolution/wtsa/901/2009"},
     },
+    "views/roadmap": {
+        "sector-itu-r": {"sector": T + "org/itu-r"},
+        "group-sg13": {"group": T + "org/itu-t/sg13"},
+        "generation-imt-2030": {"generation": IMTKGV + "imt-generation/imt-2030"},
+        "year-2019": {"year": "2019"},
+        "itu-t-2023": {"sector": T + "org/itu-t", "year": "2023"},
+    },
+    "views/harmonization-matrix": {
+        "sector-itu-d": {"sector": T + "org/itu-d"},
+        "topic": {"dimension": "topic"},
+        "imt-2030": {"concept": IMTKGV + "imt-generation/imt-2030"},
+    },
+    "views/harmonization-items": {
+        "imt-2030": {"concept": IMTKGV + "imt-generation/imt-2030"},
+        "sector-itu-t": {"sector": T + "org/itu-t"},
+    },
+    "views/cross-sector-dependencies": {
+        "aligned": {"verdict": "aligned"},
+        "sector-itu-d": {"sector": T + "org/itu-d"},
+    },
+    "views/coordination-coverage": {
+        "from-wp5d": {"fromGroup": T + "org/itu-r/sg5/wp5d"},
+        "to-ietf": {"toGroup": T + "org/ietf"},
+    },
+    "views/unanswered-liaisons": {
+        "to-wp5d": {"toGroup": T + "org/itu-r/sg5/wp5d"},
+    },
+    "views/gaps": {
+        "sector-itu-t": {"sector": T + "org/itu-t"},
+        "sector-itu-r": {"sector": T + "org/itu-r"},
+        "not-on-a-roadmap": {"gap": "not on a roadmap"},
+    },
+    "views/publication-history": {
+        "imt-2020-sg13": {
+            "generation": IMTKGV + "imt-generation/imt-2020",
+            "group": T + "org/itu-t/sg13",
+        },
+        "sector-itu-r": {"sector": T + "org/itu-r"},
+        "group-wp1": {"group": T + "org/itu-t/sg13/wp1"},
+    },
+    "views/imt-resolutions": {
+        "sector-itu-t": {"sector": T + "org/itu-t"},
+        "sector-pp": {"sector": T + "org/pp"},
+        "imt-2020": {"generation": IMTKGV + "imt-generation/imt-2020"},
+    },
+    "views/resolution-citations": {
+        "citing-itu-t": {"citingSector": T + "org/itu-t"},
+        "cited-itu-r": {"citedSector": T + "org/itu-r"},
+    },
 }
 
 
@@ -69,15 +120,32 @@ def expected_file(name: str, case: str | None = None) -> Path:
     return HERE / f"{stem}.expected.csv"
 
 
-def fixture_graph() -> Graph:
+def fixture_path(name: str | None = None) -> Path:
+    """The fixture the query ``name`` runs on (the default fixture when ``name`` is None)."""
+    category = name.split("/", 1)[0] if name else None
+    return FIXTURES.get(category, FIXTURE)
+
+
+def fixture_graph_at(path: Path) -> Graph:
     graph = Graph()
-    graph.parse(FIXTURE, format="turtle")
+    graph.parse(path, format="turtle")
     return graph
+
+
+def fixture_graph(name: str | None = None) -> Graph:
+    """A fresh copy of the fixture the query ``name`` runs on."""
+    return fixture_graph_at(fixture_path(name))
 
 
 @pytest.fixture(scope="module")
 def fixture() -> Graph:
     return fixture_graph()
+
+
+@pytest.fixture(scope="module")
+def fixtures() -> dict[Path, Graph]:
+    """Every fixture graph, parsed once, by path."""
+    return {path: fixture_graph_at(path) for path in {FIXTURE, *FIXTURES.values()}}
 
 
 def body(query: Query) -> str:
@@ -157,14 +225,22 @@ def runs() -> list:
 
 
 @pytest.mark.parametrize(("name", "case"), runs())
-def test_query_gives_exactly_the_expected_rows(fixture, name, case):
+def test_query_gives_exactly_the_expected_rows(fixtures, name, case):
     values = CASES.get(name, {}).get(case) if case else None
     expected = expected_file(name, case).read_text(encoding="utf-8")
-    assert table_csv(run_query(fixture, CATALOGUE[name], values)) == expected
+    graph = fixtures[fixture_path(name)]
+    assert table_csv(run_query(graph, CATALOGUE[name], values)) == expected
 
 
-def test_fixture_is_test_data():
-    graph = fixture_graph()
+def test_every_fixture_category_has_queries():
+    for category, path in FIXTURES.items():
+        assert path.is_file(), f"no fixture {path}"
+        assert any(name.startswith(category + "/") for name in CATALOGUE), f"no query in {category}/"
+
+
+@pytest.mark.parametrize("path", sorted({FIXTURE, *FIXTURES.values()}), ids=lambda p: p.name)
+def test_fixture_is_test_data(path):
+    graph = fixture_graph_at(path)
     assert len(graph) > 0
     for subject in set(graph.subjects()):
         assert str(subject).startswith((T, IMTKGV)), f"{subject} is not under {T}"
@@ -211,7 +287,7 @@ def probes() -> list:
 
 @pytest.mark.parametrize(("probe", "name"), probes())
 def test_extra_facts_do_not_change_the_rows(probe, name):
-    graph = fixture_graph()
+    graph = fixture_graph(name)
     for triple in PROBES[probe][1]:
         graph.add(triple)
     expected = expected_file(name).read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from .graph import load_turtle, new_graph, parse_rdf, stamp_version
 from .ingest import ingest_resolution
 from .namespaces import IMTKG
 from .output import FORMATS, replace_directory, serialize, write_text_atomic
+from .pictures import write_pictures
 from .project import Project
 from .queries import Table, load_catalogue, run_query
 from .reasoning import infer
@@ -117,6 +118,7 @@ def write_dist(build: Build, out: Path) -> None:
         write_text_atomic(staging / "validation.txt", build.report.text)
         for name, table in sorted(build.tables.items()):
             write_text_atomic(staging / "queries" / f"{name}.csv", table_csv(table))
+        write_pictures(build.graph, staging)
         write_text_atomic(staging / "summary.json", json.dumps(build.summary(), indent=2) + "\n")
 
     replace_directory(out, fill)

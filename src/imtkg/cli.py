@@ -10,10 +10,15 @@ import click
 from . import __version__
 from .build import build_graph, write_dist
 from .catalogue import count_records, import_relaton, ref_of
+from .diff import diff_releases
+from .endpoint import run_remote
 from .errors import ImtkgError
+from .formats import FORMATS as TABLE_FORMATS
+from .formats import render
 from .ingest import ingest_resolution
 from .output import FORMATS, serialize, write_text_atomic
 from .project import Project
+from .queries import load_catalogue, run_query
 from .tables import import_table
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
@@ -169,6 +174,123 @@ def import_table_command(
     click.echo(f"{result.rows_imported} of {result.rows_read} rows imported", err=True)
     for error in result.skipped:
         click.echo(f"  skipped {error}", err=True)
+
+
+def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--param")
+        values[name.strip()] = value
+    return values
+
+
+def _run_view(
+    name: str,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    fmt: str,
+    project_root: Path | None,
+    timeout: float,
+) -> None:
+    project = _project(project_root)
+    catalogue = load_catalogue(project.queries_dir)
+    if name not in catalogue:
+        raise click.BadParameter(
+            f"no query {name!r}; `imtkg query --list` lists them", param_hint="NAME"
+        )
+    query, values = catalogue[name], _parameters(params)
+    if endpoint:
+        table = run_remote(endpoint, query, values, timeout=timeout)
+    else:
+        table = run_query(build_graph(project).graph, query, values)
+    click.echo(render(table, fmt), nl=False)
+
+
+view_options = [
+    click.option(
+        "--param",
+        "params",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A query parameter (repeatable), bound as a typed RDF term.",
+    ),
+    click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Run on this SPARQL 1.1 endpoint instead of the embedded store.",
+    ),
+    click.option(
+        "--timeout",
+        type=float,
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for the endpoint.",
+    ),
+    click.option(
+        "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True
+    ),
+    project_option,
+]
+
+
+def _with_view_options(command):
+    for option in reversed(view_options):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the queries with their parameters.")
+@_with_view_options
+def query(name, list_, params, endpoint, timeout, fmt, project_root) -> None:
+    """Run the named query NAME (e.g. views/roadmap) and print its rows."""
+    if list_ or not name:
+        for query_name, q in sorted(load_catalogue(_project(project_root).queries_dir).items()):
+            click.echo(f"{query_name}: {q.title}")
+            click.echo(f"    {q.description}")
+            for p in q.parameters:
+                click.echo(f"    --param {p.name}=<{p.kind}>  {p.description}")
+        return
+    _run_view(name, params, endpoint, fmt, project_root, timeout)
+
+
+@cli.command()
+@_with_view_options
+def roadmap(params, endpoint, timeout, fmt, project_root) -> None:
+    """The IMT roadmap (ITU-T unless --param sector=… says otherwise): views/roadmap."""
+    values = dict(p.partition("=")[::2] for p in params)
+    if "sector" not in values:
+        params = (*params, "sector=https://w3id.org/imtkg/id/org/itu-t")
+    _run_view("views/roadmap", params, endpoint, fmt, project_root, timeout)
+
+
+@cli.command()
+@_with_view_options
+def harmonization(params, endpoint, timeout, fmt, project_root) -> None:
+    """The harmonization matrix, IMT generation by Sector: views/harmonization-matrix."""
+    _run_view("views/harmonization-matrix", params, endpoint, fmt, project_root, timeout)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "table", "csv"]),
+    default="markdown",
+    show_default=True,
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """What changed in the roadmap between two releases (builds, RDF files or spreadsheets)."""
+    changes = diff_releases(old, new)
+    if fmt == "markdown":
+        click.echo(changes.to_markdown(), nl=False)
+    else:
+        click.echo(render(changes.as_table(), fmt), nl=False)
 
 
 def main() -> None:

@@ -365,10 +365,17 @@ def roadmap_items(graph: Graph) -> list[Item]:
     Works on a closed build graph (``Build.graph``), a data or catalogue file, or a spreadsheet
     import: activity and edition classes are recognized with their subclasses.
 
-    >>> from imtkg.build import build_graph
-    >>> items = roadmap_items(build_graph().graph)
-    >>> [i.row for i in items if i.iri.endswith("imt-2030-framework")]
-    ['ITU-R · WP 5D']
+    >>> from rdflib import Graph
+    >>> graph = Graph().parse(format="turtle", data='''
+    ...     @prefix imtkg: <https://w3id.org/imtkg/ontology#> .
+    ...     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    ...     <https://w3id.org/imtkg/id/activity/itu-r/x> a imtkg:WorkItem ;
+    ...         imtkg:sector <https://w3id.org/imtkg/id/org/itu-r> ;
+    ...         imtkg:responsibleGroup <https://w3id.org/imtkg/id/org/itu-r/sg5/wp5d> ;
+    ...         imtkg:startDate "2019"^^xsd:gYear ; imtkg:targetDate "2020-06"^^xsd:gYearMonth .
+    ... ''')
+    >>> [(i.row, i.start, i.end) for i in roadmap_items(graph)]
+    [('ITU-R · WP 5D', 2019.0, 2020.5)]
     """
     activities = _subjects_of(graph, _classes(graph, _ACTIVITY_CLASSES))
     editions = {
@@ -571,11 +578,16 @@ def draw_roadmap(items: list[Item], path_svg: Path, path_png: Path) -> RoadmapDr
     how many it has (under its name), and the footnote gives the total. Returns what was drawn.
 
     >>> import tempfile, pathlib
-    >>> from imtkg.build import build_graph
+    >>> from rdflib import Graph
+    >>> graph = Graph().parse(format="turtle", data='''
+    ...     @prefix imtkg: <https://w3id.org/imtkg/ontology#> .
+    ...     <https://w3id.org/imtkg/id/activity/itu-d/y> a imtkg:Study ;
+    ...         imtkg:responsibleGroup <https://w3id.org/imtkg/id/org/itu-d/sg2> .
+    ... ''')
     >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> drawing = draw_roadmap(roadmap_items(build_graph().graph), out / "r.svg", out / "r.png")
-    >>> "ITU-R · WP 5D" in drawing.rows, len(drawing.undrawn) > 0
-    (True, True)
+    >>> drawing = draw_roadmap(roadmap_items(graph), out / "r.svg", out / "r.png")
+    >>> drawing.rows, [i.iri.rsplit("/", 1)[1] for i in drawing.undrawn]
+    (('no Sector · SG 2',), ['y'])
     """
     from matplotlib import rc_context
     from matplotlib.lines import Line2D
@@ -612,56 +624,87 @@ def draw_roadmap(items: list[Item], path_svg: Path, path_png: Path) -> RoadmapDr
             row_markers = [m for m in markers if m.row == row]
             activities = [i for i in in_row if i.kind == "activity" and i.dated]
             lanes = _lanes(activities, char_years, high)
-            lane_count = len(lanes) + (1 if row_markers else 0)
-            lane_count = max(lane_count, 1)
+            marker_lanes = sorted({m.generation for m in row_markers}, key=_generation_key_order)
+            lane_count = max(len(lanes) + len(marker_lanes), 1)
             top = y
             lane_y = top + 0.5
-            if row_markers:
-                years = defaultdict(list)
-                for marker in row_markers:
-                    years[marker.year].append(marker)
-                for year, same_year in sorted(years.items()):
-                    for index, marker in enumerate(same_year):
-                        offset = (index - (len(same_year) - 1) / 2) * 0.3
-                        x = year + 0.5 + offset
-                        colour = _colour(marker.generation, extra)
-                        size = 4 + 2.2 * math.log2(marker.count)
-                        axes.plot(
-                            [x], [lane_y], linestyle="none", marker=_marker(marker.status),
-                            markersize=size, color=colour, markeredgecolor="black",
-                            markeredgewidth=0.4, zorder=3,
-                        )
-                        axes.text(
-                            x + 0.12, lane_y - 0.18, str(marker.count), fontsize=6,
-                            ha="left", va="bottom", zorder=4,
-                        )
+            for generation in marker_lanes:
+                colour = _colour(generation, extra)
+                for marker in (m for m in row_markers if m.generation == generation):
+                    x = marker.year + 0.5
+                    axes.plot(
+                        [x],
+                        [lane_y],
+                        linestyle="none",
+                        marker=_marker(marker.status),
+                        markersize=min(4 + 1.8 * math.log2(marker.count), 12),
+                        color=colour,
+                        markeredgecolor="black",
+                        markeredgewidth=0.4,
+                        zorder=3,
+                    )
+                    axes.text(
+                        x + char_years * 2.5,
+                        lane_y,
+                        str(marker.count),
+                        fontsize=6,
+                        ha="left",
+                        va="center",
+                        zorder=4,
+                    )
                 lane_y += 1
             for lane in lanes:
                 for item in lane:
                     colour = _colour(item.generation_key, extra)
                     if not item.is_point:
                         axes.plot(
-                            [item.start, item.end], [lane_y, lane_y], color=colour,
-                            linewidth=5, solid_capstyle="butt", zorder=2,
+                            [item.start, item.end],
+                            [lane_y, lane_y],
+                            color=colour,
+                            linewidth=5,
+                            solid_capstyle="butt",
+                            zorder=2,
                         )
                     axes.plot(
-                        [item.end], [lane_y], linestyle="none", marker=_marker(item.status),
-                        markersize=7, color=colour, markeredgecolor="black",
-                        markeredgewidth=0.5, zorder=3,
+                        [item.end],
+                        [lane_y],
+                        linestyle="none",
+                        marker=_marker(item.status),
+                        markersize=7,
+                        color=colour,
+                        markeredgecolor="black",
+                        markeredgewidth=0.5,
+                        zorder=3,
                     )
                     right, _, _ = _placement(item, char_years, high)
                     x = item.end + char_years * 1.5 if right else item.start - char_years * 1.5
                     axes.text(
-                        x, lane_y, _short(item.label), fontsize=6.5,
-                        ha="left" if right else "right", va="center", zorder=4,
+                        x,
+                        lane_y,
+                        _short(item.label),
+                        fontsize=6.5,
+                        ha="left" if right else "right",
+                        va="center",
+                        zorder=4,
                     )
                 lane_y += 1
             missing = sum(1 for i in in_row if not i.dated)
-            for item in in_row:
+            # The legends name what is drawn: the activities, and the markers for editions.
+            for item in activities:
                 generations_seen.setdefault(item.generation_key, _generation_name(item))
                 statuses_seen.setdefault(item.status, item.status_label)
-            if any(m.status == _MIXED for m in row_markers):
-                statuses_seen.setdefault(_MIXED, "mixed (aggregated editions)")
+            for marker in row_markers:
+                member = next(
+                    i
+                    for i in in_row
+                    if i.kind == "edition"
+                    and i.dated
+                    and i.generation_key == marker.generation
+                    and (marker.status == _MIXED or i.status == marker.status)
+                )
+                generations_seen.setdefault(marker.generation, _generation_name(member))
+                label = "mixed statuses (editions)" if marker.status == _MIXED else member.status_label
+                statuses_seen.setdefault(marker.status, label)
             ticks.append(top + lane_count / 2)
             tick_labels.append(f"{row}\n({missing} undated)" if missing else row)
             y = top + lane_count
@@ -679,28 +722,44 @@ def draw_roadmap(items: list[Item], path_svg: Path, path_png: Path) -> RoadmapDr
 
         generation_keys = sorted(generations_seen, key=_generation_key_order)
         generation_handles = [
-            Patch(facecolor=_colour(k, extra), edgecolor="black", linewidth=0.4,
-                  label=generations_seen[k])
+            Patch(
+                facecolor=_colour(k, extra), edgecolor="black", linewidth=0.4, label=generations_seen[k]
+            )
             for k in generation_keys
         ]
         status_keys = sorted(statuses_seen, key=_status_order)
         status_handles = [
-            Line2D([], [], linestyle="none", marker=_marker(k), color="white",
-                   markeredgecolor="black", markersize=7, label=statuses_seen[k])
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=_marker(k),
+                color="white",
+                markeredgecolor="black",
+                markersize=7,
+                label=statuses_seen[k],
+            )
             for k in status_keys
         ]
         legend = figure.legend(
-            handles=generation_handles, title="IMT generation", loc="outside right upper",
-            fontsize=7, title_fontsize=8, frameon=False,
+            handles=generation_handles,
+            title="IMT generation",
+            loc="outside right upper",
+            fontsize=7,
+            title_fontsize=8,
+            frameon=False,
         )
         figure.add_artist(legend)
         figure.legend(
-            handles=status_handles, title="status", loc="outside right lower", fontsize=7,
-            title_fontsize=8, frameon=False,
+            handles=status_handles,
+            title="status",
+            loc="outside right lower",
+            fontsize=7,
+            title_fontsize=8,
+            frameon=False,
         )
         note = (
-            f"{len(dated)} of {len(items)} items drawn; editions counted per group, year and "
-            "generation."
+            f"{len(dated)} of {len(items)} items drawn; editions counted per group, year and generation."
         )
         if undrawn:
             noun = "item" if len(undrawn) == 1 else "items"
@@ -773,10 +832,16 @@ class Matrix:
 def harmonization_matrix(graph: Graph) -> Matrix:
     """Count the roadmap items of ``graph`` by IMT generation and Sector.
 
-    >>> from imtkg.build import build_graph
-    >>> matrix = harmonization_matrix(build_graph().graph)
-    >>> matrix.count("IMT-2020", "ITU-T")
-    5
+    >>> from rdflib import Graph
+    >>> graph = Graph().parse(format="turtle", data='''
+    ...     @prefix imtkg: <https://w3id.org/imtkg/ontology#> .
+    ...     <https://w3id.org/imtkg/id/activity/itu-t/z> a imtkg:StandardizationActivity ;
+    ...         imtkg:sector <https://w3id.org/imtkg/id/org/itu-t> ;
+    ...         imtkg:imtGeneration <https://w3id.org/imtkg/vocab/imt-generation/imt-2020> .
+    ... ''')
+    >>> matrix = harmonization_matrix(graph)
+    >>> matrix.generations, matrix.sectors, matrix.counts
+    (('IMT-2020',), ('ITU-T',), ((1,),))
     """
     items = roadmap_items(graph)
     counts: Counter = Counter()
@@ -813,7 +878,11 @@ def draw_heatmap(matrix: Matrix, path_svg: Path, path_png: Path) -> None:
         else:
             peak = max(max(row) for row in matrix.counts) or 1
             image = axes.imshow(
-                matrix.counts, cmap="Blues", vmin=0, vmax=peak, aspect="auto",
+                matrix.counts,
+                cmap="Blues",
+                vmin=0,
+                vmax=peak,
+                aspect="auto",
                 interpolation="nearest",
             )
             axes.set_xticks(range(len(matrix.sectors)), matrix.sectors)
@@ -825,7 +894,12 @@ def draw_heatmap(matrix: Matrix, path_svg: Path, path_png: Path) -> None:
                 for c, value in enumerate(row):
                     dark = value > peak * 0.55
                     axes.text(
-                        c, r, str(value), ha="center", va="center", fontsize=10,
+                        c,
+                        r,
+                        str(value),
+                        ha="center",
+                        va="center",
+                        fontsize=10,
                         color="white" if dark else "black",
                     )
             figure.colorbar(image, ax=axes, label="items")

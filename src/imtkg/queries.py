@@ -104,6 +104,14 @@ class Table:
     columns: tuple[str, ...]
     rows: list[tuple[Node | None, ...]]
 
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame of strings (pandas is optional: ``pip install pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise InputError("Table.to_dataframe needs pandas: pip install pandas") from None
+        return pd.DataFrame(self.records(), columns=list(self.columns))
+
     def records(self) -> list[dict[str, str]]:
         """Rows as dicts of strings (SPARQL CSV convention: IRIs and lexical forms, '' if unbound)."""
         return [
