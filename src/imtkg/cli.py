@@ -28,6 +28,15 @@ def _project(root: Path | None) -> Project:
     return Project.at(root) if root is not None else Project.default()
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the RDF here instead of standard output.",
+)
+rdf_format_option = click.option(
+    "-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True
+)
 project_option = click.option(
     "--project",
     "project_root",
@@ -87,15 +96,8 @@ def build(project_root: Path | None, out: Path, catalogue: Path | None) -> None:
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @project_option
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the RDF here instead of standard output.",
-)
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True
-)
+@output_option
+@rdf_format_option
 def ingest(source: Path, project_root: Path | None, output: Path | None, fmt: str) -> None:
     """Turn the plain text of an ITU resolution (SOURCE) into clause-level RDF."""
     text = serialize(ingest_resolution(source, _project(project_root)), fmt)
@@ -146,15 +148,8 @@ def import_relaton_command(path: Path, output: Path, fmt: str, ref: str | None) 
 
 @import_.command(name="table")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the RDF here instead of standard output.",
-)
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True
-)
+@output_option
+@rdf_format_option
 @click.option(
     "--skip-bad-rows",
     is_flag=True,
