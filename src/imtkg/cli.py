@@ -188,6 +188,7 @@ def _run_view(
     fmt: str,
     project_root: Path | None,
     timeout: float,
+    catalogue_path: Path | None,
 ) -> None:
     project = _project(project_root)
     catalogue = load_catalogue(project.queries_dir)
@@ -197,9 +198,11 @@ def _run_view(
         )
     query, values = catalogue[name], _parameters(params)
     if endpoint:
+        if catalogue_path is not None:
+            raise click.UsageError("--catalogue builds the embedded store; it cannot go with --endpoint")
         table = run_remote(endpoint, query, values, timeout=timeout)
     else:
-        table = run_query(build_graph(project).graph, query, values)
+        table = run_query(build_graph(project, catalogue=catalogue_path).graph, query, values)
     click.echo(render(table, fmt), nl=False)
 
 
@@ -226,6 +229,13 @@ view_options = [
     click.option(
         "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True
     ),
+    click.option(
+        "--catalogue",
+        "catalogue_path",
+        type=click.Path(path_type=Path, exists=True),
+        help="Build the embedded store with the ITU catalogue (an imported .nt/.ttl file or Relaton "
+        "records).",
+    ),
     project_option,
 ]
 
@@ -240,7 +250,7 @@ def _with_view_options(command):
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the queries with their parameters.")
 @_with_view_options
-def query(name, list_, params, endpoint, timeout, fmt, project_root) -> None:
+def query(name, list_, params, endpoint, timeout, fmt, catalogue_path, project_root) -> None:
     """Run the named query NAME (e.g. views/roadmap) and print its rows."""
     if list_ or not name:
         for query_name, q in sorted(load_catalogue(_project(project_root).queries_dir).items()):
@@ -249,24 +259,24 @@ def query(name, list_, params, endpoint, timeout, fmt, project_root) -> None:
             for p in q.parameters:
                 click.echo(f"    --param {p.name}=<{p.kind}>  {p.description}")
         return
-    _run_view(name, params, endpoint, fmt, project_root, timeout)
+    _run_view(name, params, endpoint, fmt, project_root, timeout, catalogue_path)
 
 
 @cli.command()
 @_with_view_options
-def roadmap(params, endpoint, timeout, fmt, project_root) -> None:
+def roadmap(params, endpoint, timeout, fmt, catalogue_path, project_root) -> None:
     """The IMT roadmap (ITU-T unless --param sector=… says otherwise): views/roadmap."""
     values = dict(p.partition("=")[::2] for p in params)
     if "sector" not in values:
         params = (*params, "sector=https://w3id.org/imtkg/id/org/itu-t")
-    _run_view("views/roadmap", params, endpoint, fmt, project_root, timeout)
+    _run_view("views/roadmap", params, endpoint, fmt, project_root, timeout, catalogue_path)
 
 
 @cli.command()
 @_with_view_options
-def harmonization(params, endpoint, timeout, fmt, project_root) -> None:
+def harmonization(params, endpoint, timeout, fmt, catalogue_path, project_root) -> None:
     """The harmonization matrix, IMT generation by Sector: views/harmonization-matrix."""
-    _run_view("views/harmonization-matrix", params, endpoint, fmt, project_root, timeout)
+    _run_view("views/harmonization-matrix", params, endpoint, fmt, project_root, timeout, catalogue_path)
 
 
 @cli.command()
