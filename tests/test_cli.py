@@ -218,3 +218,16 @@ def test_build_draws_the_roadmap_and_the_harmonization_matrix(tmp_path):
     for name in ("roadmap.svg", "roadmap.png", "harmonization.svg", "harmonization.png"):
         assert (out / name).stat().st_size > 1000, name
     assert "IMT roadmap" in (out / "roadmap.svg").read_text(encoding="utf-8")
+
+
+def test_roadmap_with_a_catalogue_lists_its_itu_t_imt_editions(tmp_path):
+    from test_catalogue import GOOD
+
+    data = tmp_path / "records" / "data"
+    data.mkdir(parents=True)
+    (data / "itu-t-y-3101-01-2018.yaml").write_text(GOOD, encoding="utf-8")
+    result = run("roadmap", "--catalogue", str(tmp_path / "records"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    editions = [r for r in json.loads(result.output) if r["kind"] == "edition"]
+    assert {r["item"] for r in editions} == {"https://w3id.org/imtkg/id/rec/itu-t/y.3101/2018-01"}
+    assert all(r["source"].startswith("https://github.com/relaton/") for r in editions)
