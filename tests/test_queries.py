@@ -110,7 +110,6 @@ CASES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-
 def query_name(path: Path) -> str:
     return path.relative_to(QUERIES_DIR).with_suffix("").as_posix()
 
