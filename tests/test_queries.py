@@ -82,6 +82,10 @@ CASES: dict[str, dict[str, dict[str, str]]] = {
         "from-wp5d": {"fromGroup": T + "org/itu-r/sg5/wp5d"},
         "to-ietf": {"toGroup": T + "org/ietf"},
     },
+    "views/liaisons": {
+        "from-wp5d": {"fromGroup": T + "org/itu-r/sg5/wp5d"},
+        "to-ietf": {"toGroup": T + "org/ietf"},
+    },
     "views/unanswered-liaisons": {
         "to-wp5d": {"toGroup": T + "org/itu-r/sg5/wp5d"},
     },
@@ -363,6 +367,42 @@ def test_the_injection_text_would_change_a_pasted_query(fixture, string_query):
     pasted = string_query.text.replace("?_identifier", f'"{INJECTIONS[0]}"')
     rows = list(fixture.query(pasted))
     assert len(rows) >= 5
+
+
+TRICKY_QUERY = """\
+#+ title: Braces everywhere
+#+ description: Test query: braces in a comment { , an IRI, strings and a sub-select.
+#+ param identifier: string - the identifier as written
+#+ columns: document, note
+
+PREFIX dct: <http://purl.org/dc/terms/>
+
+SELECT ?document ?note WHERE {
+  # a comment with a brace }
+  { SELECT ?document ?_identifier WHERE { ?document dct:identifier ?_identifier } }
+  BIND (CONCAT("}", '{', \"\"\"}\n}\"\"\", '''{''') AS ?note)
+}
+ORDER BY ?document
+"""
+
+
+def test_parameters_are_bound_last_inside_the_outer_where_group(fixture, tmp_path):
+    path = tmp_path / "tricky.rq"
+    path.write_text(TRICKY_QUERY, encoding="utf-8")
+    query = parse_query_file(path, "tricky")
+    text = query.bound({"identifier": "Resolution 990"})
+    assert text.endswith('  VALUES (?_identifier) { ("Resolution 990") }\n}\nORDER BY ?document\n')
+    rows = run_query(fixture, query, {"identifier": "Resolution 990"}).records()
+    assert rows == [{"document": T + "resolution/pp/990", "note": "}{}\n}{"}]
+
+
+def test_every_query_of_the_catalogue_has_a_where_group_to_bind_in():
+    for query in CATALOGUE.values():
+        if query.parameters:
+            values = {p.name: {"iri": "urn:x", "gYear": "2020", "date": "2020-01-01",
+                               "integer": "1"}.get(p.kind, "x") for p in query.parameters}
+            text = query.bound(values)
+            assert text.index("VALUES (?_") < text.rindex("}"), query.name
 
 
 def test_an_unknown_parameter_is_refused_with_the_known_ones(fixture):

@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS
 
 from imtkg.build import build_graph
 from imtkg.catalogue import import_relaton
+from imtkg.pictures import roadmap_items
 from imtkg.project import Project
 from imtkg.queries import load_catalogue, run_query
 
@@ -52,6 +53,11 @@ IMT_ACTIVITIES = {
 
 def activity(slug: str) -> str:
     return ID + "activity/" + slug
+
+
+def sources(graph: Graph, iri: str) -> set[str]:
+    """The dct:source values of a resource, as strings."""
+    return {str(s) for s in graph.objects(URIRef(iri), DCTERMS.source)}
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +147,7 @@ def test_cross_sector_dependencies(real, views):
     rows = records(real, views, "views/cross-sector-dependencies")
     # data/ states two dependencies of ITU-D work on ITU-R work; no liaison statement links the
     # groups, and no roadmap has entries.
-    got = [(r["dependent"], r["dependency"], r["verdict"]) for r in rows]
+    got = list(dict.fromkeys((r["dependent"], r["dependency"], r["verdict"]) for r in rows))
     guidelines = activity("itu-d/imt-transition-guidelines")
     opinion = activity("itu-r/wp5d-opinion-imt-transition-guidelines")
     q25, q77 = activity("itu-d/question-25-2"), activity("itu-r/question-77-5")
@@ -151,6 +157,14 @@ def test_cross_sector_dependencies(real, views):
         (q25, q77, "counterpart missing"),
         (q25, q77, "uncoordinated"),
     ]
+    # Each row carries the sources of both records, one row per pair of sources.
+    for dependent, dependency, verdict in got:
+        pairs = {
+            (r["dependentSource"], r["dependencySource"])
+            for r in rows
+            if (r["dependent"], r["dependency"], r["verdict"]) == (dependent, dependency, verdict)
+        }
+        assert pairs == {(a, b) for a in sources(real, dependent) for b in sources(real, dependency)}
 
 
 def test_coordination_coverage(real, views):
@@ -162,6 +176,36 @@ def test_coordination_coverage(real, views):
         (ID + "org/itu-t/fg-imt-2020", ITU_T, ID + "org/ietf", "", "1"),
         (ID + "org/itu-t/sg13", ITU_T, ID + "org/ietf", "", "1"),
     ]
+
+
+def test_liaisons_list_each_statement_with_its_source(real, views):
+    rows = records(real, views, "views/liaisons")
+    wp5d = "https://www.itu.int/md/meetingdoc.asp?lang=en&parent=R19-WP5D-C-1078"
+    assert list(dict.fromkeys((r["statement"], r["toGroup"], r["date"], r["source"]) for r in rows)) == [
+        (ID + "ls/itu-r/5d-1078-annex-6-1", ID + "org/itu-t/jca-imt2020", "", wp5d),
+        (
+            ID + "ls/itu-t/ietf-liaison-1457",
+            ID + "org/ietf",
+            "2016-02-26",
+            "http://sandbox.ietf.org/liaison/1457/",
+        ),
+        (
+            ID + "ls/itu-t/ietf-liaison-1504",
+            ID + "org/ietf",
+            "2017-01-24",
+            "http://tracker.tools.ietf.org/liaison/1504/",
+        ),
+    ]
+    # One row per item a statement concerns: 1504 concerns the focus group and SG13's work.
+    assert [r["concerns"].removeprefix(ID) for r in rows if r["statement"].endswith("1504")] == [
+        "activity/itu-t/fg-imt-2020-studies",
+        "activity/itu-t/sg13-imt-2020-normative-work",
+    ]
+    # The coordination coverage counts these statements, pair of groups by pair of groups.
+    counted = records(real, views, "views/coordination-coverage")
+    assert sum(int(r["statements"]) for r in counted) == len(
+        {(r["statement"], r["toGroup"]) for r in rows}
+    )
 
 
 def test_no_liaison_statement_in_data_is_for_action(real, views):
@@ -177,6 +221,10 @@ def test_gaps(real, views):
     assert {(r["sector"], r["item"]) for r in rows} == {
         (sector, activity(s)) for sector, slugs in IMT_ACTIVITIES.items() for s in slugs
     }
+    # Each gap row carries a source of the activity's record, and every source is listed.
+    assert {(r["item"], r["source"]) for r in rows} == {
+        (r["item"], source) for r in rows for source in sources(real, r["item"])
+    }
 
 
 def test_imt_resolutions(real, views):
@@ -184,11 +232,14 @@ def test_imt_resolutions(real, views):
     assert [(r["sector"], r["revision"], r["generation"], r["evidence"], r["parts"]) for r in rows] == [
         (ITU_T, ID + "resolution/wtsa/38/2012", GEN + "imt", "mentioned", "13")
     ]
+    # The source is the text it was ingested from.
+    assert [r["source"] for r in rows] == [ID + "source/wtsa-resolution-38-rev-dubai-2012"]
 
 
 def test_resolution_citations(real, views):
     rows = records(real, views, "views/resolution-citations")
     assert {r["citing"] for r in rows} == {ID + "resolution/wtsa/38/2012"}
+    assert {r["source"] for r in rows} == {ID + "source/wtsa-resolution-38-rev-dubai-2012"}
     assert [(r["cited"].removeprefix(ID), r["citedSector"], r["citations"]) for r in rows] == [
         ("resolution/ra/17-4", ITU_R, "1"),
         ("resolution/ra/47-2", ITU_R, "1"),
@@ -270,3 +321,10 @@ def test_catalogue_editions_join_the_roadmap(sample, views):
         (activity("itu-r/imt-2020-process"), "activity", "2021-02"),
         (ID + "rec/itu-r/m.2150/0", "edition", "2021-02"),
     }
+
+
+@pytest.mark.parametrize("graph_name", ["real", "sample"])
+def test_the_roadmap_picture_draws_the_items_of_the_roadmap_view(graph_name, views, request):
+    graph = request.getfixturevalue(graph_name)
+    listed = {r["item"] for r in records(graph, views, "views/roadmap")}
+    assert listed and {i.iri for i in roadmap_items(graph)} == listed

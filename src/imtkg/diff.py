@@ -200,8 +200,8 @@ def _compare(old: Item, new: Item) -> list[Change]:
 
 def diff_graphs(old: Graph, new: Graph, old_name: Path, new_name: Path) -> Changes:
     """The changes from the roadmap items of ``old`` to those of ``new``."""
-    before = {i.iri: i for i in roadmap_items(old)}
-    after = {i.iri: i for i in roadmap_items(new)}
+    before = {i.iri: i for i in roadmap_items(old, every_activity=True)}
+    after = {i.iri: i for i in roadmap_items(new, every_activity=True)}
     added = tuple(after[iri] for iri in sorted(after.keys() - before.keys()))
     removed = tuple(before[iri] for iri in sorted(before.keys() - after.keys()))
     changed = tuple(

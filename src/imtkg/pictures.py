@@ -1,8 +1,9 @@
 """Pictures of the IMT work: a roadmap timeline and a generation × Sector matrix (SVG and PNG).
 
-The *roadmap items* of a graph are its standardization activities (``imtkg:StandardizationActivity``
-and its subclasses) and the catalogue editions that carry an ``imtkg:imtGeneration``
-(``imtkg:Edition``, ``imtkg:ResolutionRevision`` and their subclasses). :func:`roadmap_items` reads
+The *roadmap items* of a graph are, as in the view ``views/roadmap``, its standardization activities
+(``imtkg:StandardizationActivity`` and its subclasses) and its catalogue editions (``imtkg:Edition``
+and its subclasses) that carry an ``imtkg:imtGeneration``; resolution revisions are not roadmap
+items (they are in ``views/imt-resolutions``). :func:`roadmap_items` reads
 them; :func:`draw_roadmap` draws them as a timeline, one row per Sector and group;
 :func:`harmonization_matrix` counts them by IMT generation and Sector and :func:`draw_heatmap`
 draws that count. :func:`write_pictures` does all four into a folder (``imtkg build`` uses it).
@@ -83,7 +84,7 @@ FIELDS: tuple[str, ...] = (
 """The fields of a roadmap item that :mod:`imtkg.diff` compares, in report order."""
 
 _ACTIVITY_CLASSES = (IMTKG.StandardizationActivity, IMTKG.WorkItem, IMTKG.Study)
-_EDITION_CLASSES = (IMTKG.Edition, IMTKG.ResolutionRevision, IMTKG.Amendment, IMTKG.Corrigendum)
+_EDITION_CLASSES = (IMTKG.Edition, IMTKG.Amendment, IMTKG.Corrigendum)
 
 # The generations of ontology/vocab/imt-generation.ttl in display order, with their labels for a
 # graph that does not hold the concept scheme (a spreadsheet import, a catalogue file alone).
@@ -359,8 +360,15 @@ def _item(graph: Graph, node: URIRef, kind: str) -> Item:
     )
 
 
-def roadmap_items(graph: Graph) -> list[Item]:
+def roadmap_items(graph: Graph, *, every_activity: bool = False) -> list[Item]:
     """Every activity and every edition with an IMT generation in ``graph``, sorted by IRI.
+
+    With ``every_activity``, activities without an IMT generation too (the change report compares
+    them all, so that a generation added or removed is a change, not an item added or removed).
+
+    On a build graph these are the items of ``views/roadmap``; the Sector of an item that states
+    none is looked up through its work, group or issuer, so a file that is not closed under
+    inference draws too.
 
     Works on a closed build graph (``Build.graph``), a data or catalogue file, or a spreadsheet
     import: activity and edition classes are recognized with their subclasses.
@@ -372,17 +380,23 @@ def roadmap_items(graph: Graph) -> list[Item]:
     ...     <https://w3id.org/imtkg/id/activity/itu-r/x> a imtkg:WorkItem ;
     ...         imtkg:sector <https://w3id.org/imtkg/id/org/itu-r> ;
     ...         imtkg:responsibleGroup <https://w3id.org/imtkg/id/org/itu-r/sg5/wp5d> ;
+    ...         imtkg:imtGeneration <https://w3id.org/imtkg/vocab/imt-generation/imt-2020> ;
     ...         imtkg:startDate "2019"^^xsd:gYear ; imtkg:targetDate "2020-06"^^xsd:gYearMonth .
     ... ''')
     >>> [(i.row, i.start, i.end) for i in roadmap_items(graph)]
     [('ITU-R · WP 5D', 2019.0, 2020.5)]
     """
-    activities = _subjects_of(graph, _classes(graph, _ACTIVITY_CLASSES))
-    editions = {
-        node
-        for node in _subjects_of(graph, _classes(graph, _EDITION_CLASSES))
-        if (node, IMTKG.imtGeneration, None) in graph
-    } - activities
+
+    def on_imt(classes: tuple[URIRef, ...]) -> set[URIRef]:
+        nodes = _subjects_of(graph, _classes(graph, classes))
+        return {node for node in nodes if (node, IMTKG.imtGeneration, None) in graph}
+
+    activities = (
+        _subjects_of(graph, _classes(graph, _ACTIVITY_CLASSES))
+        if every_activity
+        else on_imt(_ACTIVITY_CLASSES)
+    )
+    editions = on_imt(_EDITION_CLASSES) - activities
     items = [_item(graph, node, "activity") for node in activities]
     items += [_item(graph, node, "edition") for node in editions]
     return sorted(items, key=lambda i: i.iri)
@@ -585,7 +599,8 @@ def draw_roadmap(items: list[Item], path_svg: Path, path_png: Path) -> RoadmapDr
     ...         imtkg:responsibleGroup <https://w3id.org/imtkg/id/org/itu-d/sg2> .
     ... ''')
     >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> drawing = draw_roadmap(roadmap_items(graph), out / "r.svg", out / "r.png")
+    >>> items = roadmap_items(graph, every_activity=True)
+    >>> drawing = draw_roadmap(items, out / "r.svg", out / "r.png")
     >>> drawing.rows, [i.iri.rsplit("/", 1)[1] for i in drawing.undrawn]
     (('no Sector · SG 2',), ['y'])
     """
@@ -812,8 +827,7 @@ def _status_order(status: str | None) -> tuple:
 class Matrix:
     """Counts of roadmap items by IMT generation (rows) and Sector (columns).
 
-    An item with several generations counts once in each; items without a generation are the
-    row ``no IMT generation`` (present only when there are such items).
+    An item with several generations counts once in each.
     """
 
     generations: tuple[str, ...]
@@ -848,9 +862,7 @@ def harmonization_matrix(graph: Graph) -> Matrix:
     generation_names: dict[str, str] = {}
     sector_names: dict[str | None, str] = {}
     for item in items:
-        keys = list(zip(item.generations, item.generation_labels, strict=True)) or [
-            (NONE, "no IMT generation")
-        ]
+        keys = zip(item.generations, item.generation_labels, strict=True)
         sector_names.setdefault(item.sector, item.sector_label)
         for key, name in keys:
             generation_names.setdefault(key, name)

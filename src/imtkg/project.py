@@ -73,7 +73,16 @@ class Project:
         return sorted(p for p in self.data_dir.rglob("*.ttl") if self.sources_dir not in p.parents)
 
     def shape_files(self) -> list[Path]:
-        return sorted(self.shapes_dir.rglob("*.ttl"))
+        """The shapes of the data: integrity (``integrity-*.ttl``) and obligations (the rest)."""
+        return sorted(p for p in self.shapes_dir.rglob("*.ttl") if not p.name.startswith("meta-"))
+
+    def integrity_shape_files(self) -> list[Path]:
+        """The shapes a build must conform to: the graph is well formed."""
+        return sorted(self.shapes_dir.rglob("integrity-*.ttl"))
+
+    def meta_shape_files(self) -> list[Path]:
+        """The shapes of the ontology and of the shapes themselves (``meta-*.ttl``)."""
+        return sorted(self.shapes_dir.rglob("meta-*.ttl"))
 
     def source_texts(self) -> list[Path]:
         return sorted(self.sources_dir.glob("*.txt"))

@@ -9,8 +9,10 @@ A query file starts with a header of ``#+`` comment lines::
 
 A parameter ``name`` is the variable ``?_name`` of the query. Values are turned into RDF terms of
 the declared kind (``iri``, ``string``, ``integer``, ``date``, ``gYear``) and joined with the query
-through a trailing ``VALUES`` clause written with the terms' N-Triples syntax, so a value is always
-data and never SPARQL. The same text runs on rdflib and on any SPARQL 1.1 endpoint.
+through a ``VALUES`` block written with the terms' N-Triples syntax, so a value is always data and
+never SPARQL. The block goes last inside the outer ``WHERE`` group rather than after the query (a
+trailing VALUES clause), which Virtuoso 7.2 rejects; joined last, it selects the same solutions.
+The same text runs on rdflib and on any SPARQL 1.1 endpoint.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class Query:
     text: str
 
     def bound(self, values: dict[str, str] | None = None) -> str:
-        """The query text with ``values`` joined through a trailing VALUES clause."""
+        """The query text with ``values`` joined by a VALUES block last in the outer WHERE group."""
         values = values or {}
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(known))
@@ -94,7 +96,37 @@ class Query:
         terms = [known[n].term(values[n]) for n in names]
         variables = " ".join(f"?_{n}" for n in names)
         row = " ".join(t.n3() for t in terms)
-        return f"{self.text.rstrip()}\nVALUES ({variables}) {{ ({row}) }}\n"
+        end = _outer_group_end(self.text)
+        if end is None:
+            raise SourceError(self.path, "no WHERE group to bind parameters in")
+        block = f"  VALUES ({variables}) {{ ({row}) }}\n"
+        return f"{self.text[:end]}{block}{self.text[end:]}"
+
+
+# Tokens that may hold braces without opening a group: comments, strings (long ones first), IRIs.
+_SKIPPED = re.compile(
+    r"""#[^\n]*|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}"""
+    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>"""
+)
+
+
+def _outer_group_end(text: str) -> int | None:
+    """The offset of the ``}`` that closes the first top-level group (the WHERE clause)."""
+    depth, position = 0, 0
+    while position < len(text):
+        skipped = _SKIPPED.match(text, position)
+        if skipped:
+            position = skipped.end()
+            continue
+        char = text[position]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return None
 
 
 @dataclass(frozen=True)
