@@ -26,14 +26,49 @@ def test_the_summary_counts_what_the_graph_holds(build):
     assert summary["triples"] == summary["asserted"] + summary["inferred"]
 
 
+def test_the_build_conforms_on_the_integrity_shapes_and_reports_the_obligation_findings(build, tmp_path):
+    # The shipped data has findings of the obligation shapes (tests/test_obligations.py lists them):
+    # they are counted and written, but only integrity results would make the build fail.
+    summary = build.summary()
+    assert build.conforms and summary["conforms"] is True
+    assert (summary["violations"], summary["warnings"]) == (0, 0)
+    assert summary["as_of"] == "2025-11-06"
+    assert summary["findings"] == {"violations": 12, "warnings": 2, "infos": 3}
+    assert len(build.obligation_results()) == 17 and not build.integrity_results()
+    write_dist(build, tmp_path / "dist")
+    text = (tmp_path / "dist" / "validation.txt").read_text(encoding="utf-8")
+    assert text.startswith("integrity shapes: conforms (0 violations, 0 warnings)\n")
+    assert "as of 2025-11-06" in text and "12 violations, 2 warnings, 3 infos" in text
+    assert text.count("[obligations] ") == 17
+    assert "https://w3id.org/imtkg/shapes#InstructsCommunicationShape" in text
+
+
+def test_an_integrity_violation_makes_the_build_not_conform(project_copy):
+    broken = project_copy.data_dir / "itu" / "extra.ttl"
+    broken.write_text(
+        "@prefix imtkg: <https://w3id.org/imtkg/ontology#> .\n"
+        "<https://w3id.org/imtkg/id/activity/itu-t/no-group> a imtkg:StandardizationActivity ;\n"
+        "    imtkg:sector <https://w3id.org/imtkg/id/org/itu-t> .\n",
+        encoding="utf-8",
+    )
+    build = build_graph(project_copy)
+    assert not build.conforms and build.summary()["conforms"] is False
+    assert [(r.focus.split("/")[-1], r.shape.split("#")[-1]) for r in build.integrity_results()] == [
+        ("no-group", "StandardizationActivityShape-responsibleGroup")
+    ]
+
+
 def test_inference_adds_what_the_ontology_implies(build):
     graph = build.graph
     # imtkg:revisionOf has the inverse imtkg:hasRevision; a study group is an org:Organization.
     assert (ID["resolution/wtsa/38"], IMTKG.hasRevision, ID["resolution/wtsa/38/2012"]) in graph
     assert (ID["org/itu-r/sg5"], RDF.type, IMTKG.StudyGroup) in graph
     assert (ID["resolution/wtsa/38/2012/resolves/1"], RDF.type, IMTKG.Clause) in graph
-    assert (ID["resolution/wtsa/38/2012/resolves/1"], IMTKG.creates,
-            ID["resolution/wtsa/38/2012/resolves/1/obligation/1"]) in graph
+    assert (
+        ID["resolution/wtsa/38/2012/resolves/1"],
+        IMTKG.creates,
+        ID["resolution/wtsa/38/2012/resolves/1/obligation/1"],
+    ) in graph
 
 
 def test_two_builds_are_byte_identical(build, tmp_path):
