@@ -80,6 +80,14 @@ def dist_graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shipped_build():
+    """The build (:class:`imtkg.build.Build`) of the shipped project, made once per session."""
+    from imtkg.build import build_graph
+
+    return build_graph()
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(
     tmp_path_factory: pytest.TempPathFactory, dist_graph_file: Path
 ) -> Iterator[OxigraphServer]:

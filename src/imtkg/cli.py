@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .baseline import baseline_text, load_baseline, load_waivers, triage
 from .build import build_graph, write_dist
 from .catalogue import count_records, import_relaton, ref_of
 from .diff import diff_releases
@@ -19,7 +20,12 @@ from .ingest import ingest_resolution
 from .output import FORMATS, serialize, write_text_atomic
 from .project import Project
 from .queries import load_catalogue, run_query
+from .reports import FORMATS as REPORT_FORMATS
+from .reports import render as render_report
+from .reports import summary as report_summary
+from .shape_settings import ValidationSettings
 from .tables import import_table
+from .validation import check
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -296,6 +302,315 @@ def diff(old: Path, new: Path, fmt: str) -> None:
         click.echo(changes.to_markdown(), nl=False)
     else:
         click.echo(render(changes.as_table(), fmt), nl=False)
+
+
+_DEFAULTS = ValidationSettings()
+
+
+@cli.command()
+@project_option
+@click.option(
+    "--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text", show_default=True
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="violation",
+    show_default=True,
+    help="The least severity that fails the check (exit code 1).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here (atomically) instead of standard output.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Known findings (a file written by --write-baseline): only the others count.",
+)
+@click.option(
+    "--waivers",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Waivers (YAML or TOML): focus node, shape, reason and expiry date of silenced findings.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the current findings here as a baseline (JSON, or YAML for .yaml/.yml).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="The date ages and waivers are measured at (YYYY-MM-DD; default: today).",
+)
+@click.option(
+    "--max-roadmap-age",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help=f"How old a roadmap edition may be (default: {_DEFAULTS.max_roadmap_age_days}).",
+)
+@click.option(
+    "--reply-within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Days a liaison sent for action may wait for its reply "
+    f"(default: {_DEFAULTS.reply_within_days}).",
+)
+@click.option(
+    "--catalogue",
+    type=click.Path(path_type=Path, exists=True),
+    help="Add the ITU catalogue: an imported file (.nt, .ttl) or Relaton records (folder or tarball).",
+)
+def validate(
+    project_root: Path | None,
+    fmt: str,
+    fail_on: str,
+    output: Path | None,
+    baseline: Path | None,
+    waivers: Path | None,
+    write_baseline: Path | None,
+    as_of,
+    max_roadmap_age: int | None,
+    reply_within: int | None,
+    catalogue: Path | None,
+) -> None:
+    """Check the graph against the obligation, integrity and meta shapes; report by obligation.
+
+    Exit code 0 when nothing at or above --fail-on is left after the baseline and the waivers,
+    1 when something is, 2 on bad input or usage.
+    """
+    known = load_baseline(baseline) if baseline is not None else None
+    waived = load_waivers(waivers) if waivers is not None else ()
+    previous = (
+        load_baseline(write_baseline)
+        if write_baseline is not None and write_baseline.is_file()
+        else None
+    )
+    given = {
+        "as_of": as_of.date() if as_of else None,
+        "max_roadmap_age_days": max_roadmap_age,
+        "reply_within_days": reply_within,
+    }
+    settings = ValidationSettings(**{k: v for k, v in given.items() if v is not None})
+    project = _project(project_root)
+    findings = check(project, build_graph(project, catalogue=catalogue).graph, settings)
+    findings = triage(findings, fail_on, known, waived, waivers)
+    if write_baseline is not None:
+        write_text_atomic(write_baseline, baseline_text(findings, write_baseline, previous))
+        click.echo(
+            f"imtkg validate: baseline of {len(findings.findings)} findings written to {write_baseline}",
+            err=True,
+        )
+    report = render_report(findings, fmt)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        write_text_atomic(output, report)
+        click.echo(f"imtkg validate: {report_summary(findings)}; report written to {output}", err=True)
+    if not findings.passed:
+        click.get_current_context().exit(EXIT_NONCONFORMING)
+
+
+@cli.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="The port to listen on (0: any free port).",
+)
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Serve this published site (`imtkg publish --out DIR`) instead of publishing the project.",
+)
+@click.option(
+    "--catalogue",
+    type=click.Path(path_type=Path, exists=True),
+    help="Publish with the ITU catalogue (an imported .nt/.ttl file or Relaton records).",
+)
+@click.option(
+    "--base-iri",
+    metavar="IRI",
+    help="The base of the served IRIs (default: http://HOST:PORT/, so they dereference here).",
+)
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds a SPARQL query may run before it is stopped (answer 503).",
+)
+@click.option(
+    "--result-limit",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    metavar="N",
+    help="The most rows (or triples) a SPARQL answer holds.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Query worker processes.",
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=256),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Memory each query worker may use; a query that needs more is stopped (answer 503).",
+)
+def serve(
+    project_root: Path | None,
+    host: str,
+    port: int,
+    site: Path | None,
+    catalogue: Path | None,
+    base_iri: str | None,
+    query_timeout: float,
+    result_limit: int,
+    workers: int,
+    memory_limit: int,
+) -> None:
+    """Serve the site and a read-only SPARQL endpoint (/sparql) on one port; Ctrl-C stops.
+
+    Resource IRIs dereference with content negotiation (303 See Other); see docs/serving.md.
+    """
+    import contextlib
+    import logging
+    import signal
+
+    from .serve import serve as serve_site  # the web server is loaded only when it is used
+
+    if site is not None and catalogue is not None:
+        raise click.UsageError("--catalogue publishes the project; it cannot go with --site")
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # waitress stops on an interrupt by itself; one that comes before it runs is suppressed here.
+    with contextlib.suppress(KeyboardInterrupt):
+        serve_site(
+            _project(project_root),
+            host=host,
+            port=port,
+            site=site,
+            catalogue=catalogue,
+            base_iri=base_iri,
+            query_timeout=query_timeout,
+            result_limit=result_limit,
+            workers=workers,
+            memory_limit=memory_limit,
+            announce=lambda message: click.echo(f"imtkg serve: {message}", err=True),
+        )
+    click.echo("imtkg serve: stopped", err=True)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("dist"), required=False)
+@click.option("--endpoint", required=True, metavar="URL", help="The store's SPARQL query URL.")
+@click.option("--graph", metavar="IRI", help="The named graph to load into (default: the default one).")
+@click.option(
+    "--gsp",
+    metavar="URL",
+    help="The store's Graph Store Protocol URL (default: the sibling /store of a /query endpoint).",
+)
+@click.option(
+    "--update",
+    metavar="URL",
+    help="The store's SPARQL Update URL (default: the sibling /update of a /query endpoint, "
+    "else the endpoint).",
+)
+@click.option("--no-gsp", is_flag=True, help="Upload with SPARQL Update even when a GSP URL is known.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=4,
+    show_default=True,
+    help="Retries of a request after a transient error (with exponential back-off).",
+)
+def push(
+    source: Path,
+    endpoint: str,
+    graph: str | None,
+    gsp: str | None,
+    update: str | None,
+    no_gsp: bool,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Load a build (SOURCE: a dist/ folder or an RDF file) into a remote store, atomically.
+
+    The release goes into a staging graph, is counted, then moved into the target graph by one
+    SPARQL Update; a failure leaves the target as it was. Credentials come from
+    IMTKG_ENDPOINT_USER and IMTKG_ENDPOINT_PASSWORD.
+    """
+    from .push import push as push_release
+
+    result = push_release(
+        source,
+        endpoint,
+        graph=graph,
+        gsp=gsp,
+        update=update,
+        use_gsp=not no_gsp,
+        timeout=timeout,
+        retries=retries,
+        on_step=lambda message: click.echo(f"imtkg push: {message}", err=True),
+    )
+    target = "the default graph" if graph is None else f"<{graph}>"
+    click.echo(f"{result.triples} triples in {target} ({result.upload}, {result.seconds:.1f} s)")
+
+
+@cli.command()
+@project_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write the site to (replaced whole).",
+)
+@click.option(
+    "--base-iri",
+    metavar="IRI",
+    help="Publish the IRIs under this base instead of https://w3id.org/imtkg/ (ends with '/').",
+)
+@click.option(
+    "--catalogue",
+    type=click.Path(path_type=Path, exists=True),
+    help="Add the ITU catalogue: an imported file (.nt, .ttl) or Relaton records (folder or tarball).",
+)
+def publish(project_root: Path | None, out: Path, base_iri: str | None, catalogue: Path | None) -> None:
+    """Build the graph and write it as a static linked-data site to OUT (see docs/publication.md).
+
+    Dumps (Turtle, N-Triples, JSON-LD, RDF/XML, TriG), VoID/DCAT, the ontology and shapes with
+    their documentation, one page per resource with its RDF, and the roadmap, harmonization and
+    validation pages. Open OUT/index.html, or serve the folder with `imtkg serve --site OUT`.
+    """
+    from .publish import publish as publish_site  # loaded only when used (pyLODE, Jinja2)
+
+    site = publish_site(_project(project_root), out, base_iri=base_iri, catalogue=catalogue)
+    click.echo(
+        f"{site.resources} resource pages, {site.triples} triples, base {site.base_iri}; "
+        f"written to {out}/ (open {out}/index.html)"
+    )
 
 
 def main() -> None:

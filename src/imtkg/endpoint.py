@@ -1,10 +1,11 @@
 """Catalogue queries on a remote SPARQL 1.1 endpoint, giving the same :class:`Table` as a local run.
 
 :func:`run_remote` is the remote twin of :func:`imtkg.queries.run_query`: the same query text
-(parameters joined through the trailing ``VALUES`` clause of :meth:`Query.bound`), the same
-header check and the same cells (rdflib terms), so rows from an endpoint compare equal to rows
-from rdflib on the same triples. The request is an urlencoded ``POST`` of ``query=`` (Virtuoso
-never answers a direct ``application/sparql-query`` POST) asking for SPARQL JSON results.
+(parameters joined by the ``VALUES`` block that :meth:`Query.bound` puts last in the WHERE
+group), the same header check and the same cells (rdflib terms), so rows from an endpoint compare
+equal to rows from rdflib on the same triples. The request is an urlencoded ``POST`` of
+``query=`` (Virtuoso never answers a direct ``application/sparql-query`` POST) asking for SPARQL
+JSON results.
 
 Credentials come from the environment only: ``IMTKG_ENDPOINT_USER`` and
 ``IMTKG_ENDPOINT_PASSWORD`` (both or neither) are sent as HTTP basic authentication. An endpoint
