@@ -25,8 +25,13 @@ def test_build_writes_dist_and_prints_a_summary(tmp_path):
     result = run("build", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "1 resolutions, 20 clauses, 4 obligations" in result.output
-    assert "validation: conforms (0 violations, 0 warnings)" in result.output
+    assert "integrity: conforms (0 violations, 0 warnings)" in result.output
     summary = json.loads((out / "summary.json").read_text())
+    findings = summary["findings"]
+    assert (
+        f"obligations of Resolution 38 as of {summary['as_of']}: {findings['violations']} violations, "
+        f"{findings['warnings']} warnings, {findings['infos']} infos"
+    ) in result.output
     assert summary["obligations"] == 4 and summary["conforms"] is True
     for name in ("graph.ttl", "graph.nt", "graph.jsonld", "validation.ttl", "validation.txt",
                  "ingested/wtsa-resolution-38-rev-dubai-2012.ttl",

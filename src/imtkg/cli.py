@@ -93,7 +93,12 @@ def build(project_root: Path | None, out: Path, catalogue: Path | None) -> None:
         f"{s['editions']} editions"
     )
     verdict = "conforms" if s["conforms"] else "does NOT conform"
-    click.echo(f"validation: {verdict} ({s['violations']} violations, {s['warnings']} warnings)")
+    click.echo(f"integrity: {verdict} ({s['violations']} violations, {s['warnings']} warnings)")
+    f = s["findings"]
+    click.echo(
+        f"obligations of Resolution 38 as of {s['as_of']}: {f['violations']} violations, "
+        f"{f['warnings']} warnings, {f['infos']} infos (details: imtkg validate)"
+    )
     click.echo(f"written to {out}/")
     if not s["conforms"]:
         click.get_current_context().exit(EXIT_NONCONFORMING)
