@@ -39,3 +39,17 @@ def test_a_directory_is_swapped_in_with_the_mode_of_a_plain_mkdir(tmp_path):
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o777 & ~mask
     assert (target / "a.txt").read_text() == "a"
+
+
+def test_json_ld_keeps_the_order_of_an_rdf_list():
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from imtkg.output import serialize
+
+    graph = Graph().parse(
+        format="turtle",
+        data='<urn:x:s> <urn:x:p> ("c" "a" "b") .',
+    )
+    again = Graph().parse(data=serialize(graph, "json-ld"), format="json-ld")
+    assert isomorphic(graph, again)

@@ -25,9 +25,12 @@ def canonical(graph: Graph) -> Graph:
     return copy
 
 
-def _sorted_jsonld(value):
+def _sorted_jsonld(value, ordered: bool = False):
+    """``value`` with keys and unordered arrays sorted; an ``@list`` array keeps its order."""
     if isinstance(value, dict):
-        return {k: _sorted_jsonld(v) for k, v in sorted(value.items())}
+        return {k: _sorted_jsonld(v, ordered=k == "@list") for k, v in sorted(value.items())}
+    if isinstance(value, list) and ordered:
+        return [_sorted_jsonld(v) for v in value]
     if isinstance(value, list):
         items = [_sorted_jsonld(v) for v in value]
         if all(not (isinstance(v, dict) and "@list" in v) for v in items):
