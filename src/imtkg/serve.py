@@ -500,6 +500,7 @@ class LinkedDataServer:
     def __init__(self, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, threads: int = 8):
         self._app: SiteApp | None = None
         self._service: QueryService | None = None
+        self._closed = False
         try:
             self._server = create_server(
                 self._handle,
@@ -535,9 +536,7 @@ class LinkedDataServer:
         The query options are those of :class:`QueryService` (``memory_limit`` in MB per worker).
         """
         site = Path(site)
-        dataset = site / "dataset.nt"
-        if not dataset.is_file():
-            raise InputError(f"{site}: not a published site (no dataset.nt; `imtkg publish` writes one)")
+        dataset = site_dataset(site)
         files = [dataset] + ([site / "dataset.trig"] if (site / "dataset.trig").is_file() else [])
         self._service = QueryService(
             files, workers=workers, timeout=query_timeout, limit=result_limit, memory_limit=memory_limit
@@ -546,7 +545,13 @@ class LinkedDataServer:
 
     def run(self) -> None:
         """Answer requests until :meth:`close` (or an interrupt)."""
-        self._server.run()
+        try:
+            self._server.run()
+        except OSError:
+            # close() from another thread can pull the sockets from under waitress's select().
+            if not self._closed:
+                raise
+
 
     def worker_pids(self) -> list[int]:
         """The process ids of the query workers (see :meth:`QueryService.worker_pids`)."""
@@ -554,6 +559,7 @@ class LinkedDataServer:
 
     def close(self) -> None:
         """Stop listening and stop the query workers."""
+        self._closed = True
         self._server.close()
         self._server.task_dispatcher.shutdown()
         if self._service is not None:
@@ -565,6 +571,14 @@ class LinkedDataServer:
             response.headers.update(_CORS)
             return response(environ, start_response)
         return self._app(environ, start_response)
+
+
+def site_dataset(site: Path) -> Path:
+    """The ``dataset.nt`` of a published site; :class:`InputError` if ``site`` is not one."""
+    dataset = Path(site) / "dataset.nt"
+    if not dataset.is_file():
+        raise InputError(f"{site}: not a published site (no dataset.nt; `imtkg publish` writes one)")
+    return dataset
 
 
 def catalogue_examples(project: Project, base_iri: str | None) -> dict[str, str]:
@@ -619,6 +633,8 @@ def serve(
     (``base_iri``, else :func:`published_base`). ``announce`` is told what happens.
     """
     project = project or Project.default()
+    if site is not None:
+        site_dataset(site)  # a folder that is not a site is refused before anything listens
     server = LinkedDataServer(host, port, threads=max(8, 2 * workers + 4))
     # The server answers at once ("503 starting") while the site is published; the main thread
     # waits on it with a time-out, so an interrupt (Ctrl-C, SIGTERM) reaches it at any time.

@@ -1,0 +1,380 @@
+"""One stage of a benchmark pipeline, run in a process of its own by ``benchmarks/run.py``.
+
+A stage reads what the stage before it wrote into the pipeline's work folder (untimed set-up),
+runs its steps (timed, each with the peak resident memory of this process during the step), and
+writes what the next stage reads (untimed). It reports through a progress file of JSON lines:
+``{"event": "start", "step": …}`` when a step begins (the runner's time cap counts from there) and
+``{"event": "end", "step": …, "seconds": …, "peak_mb": …, "answer": {…}}`` when it ends.
+
+Pipelines: ``imtkg`` calls the project's API in the order ``imtkg.build.build_graph`` does, a
+stage at a time; ``stock`` is rdflib's in-memory Graph, owlrl's ``DeductiveClosure(
+OWLRL_Semantics)`` and ``pyshacl.validate`` with its defaults (plus ``advanced=True``, without
+which pySHACL ignores the shapes' SPARQL targets), on the same triples.
+
+Usage (the runner's): ``python benchmarks/stages.py --dataset DIR --pipeline imtkg --stage load
+--progress FILE [--steps a,b]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import shutil
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+PIPELINES = ("imtkg", "stock")
+#: The stages of each pipeline, in order (each reads what the one before it wrote).
+STAGES = {
+    "imtkg": ("load", "ingest", "reason", "validate", "views", "publish", "build"),
+    "stock": ("load", "reason", "validate", "views"),
+}
+
+
+def peak_reset() -> bool:
+    """Reset this process's peak resident memory (Linux ``clear_refs``); False if not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_mb() -> float | None:
+    """The peak resident memory of this process since the last reset (VmHWM), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _key(term: Node | None) -> str:
+    """A term as text that is the same in every process (blank nodes all read ``_:``)."""
+    if term is None:
+        return ""
+    return "_:" if isinstance(term, BNode) else term.n3()
+
+
+def digest(rows) -> str:
+    """A short digest of a set of rows: equal digests, equal answers."""
+    text = "\n".join(sorted("\t".join(_key(t) for t in row) for row in rows))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def report_answer(report: Graph) -> dict:
+    """How many validation results a SHACL report holds, and a digest of (shape, focus) pairs."""
+    pairs = [
+        (report.value(r, SH.sourceShape), report.value(r, SH.focusNode))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    ]
+    return {"results": len(pairs), "digest": digest(pairs)}
+
+
+def save(graph: Graph, path: Path) -> None:
+    """Keep ``graph`` for the next stage (pickled: owlrl's closure has literal subjects, which
+    N-Triples cannot hold)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read(path: Path) -> Graph:
+    return pickle.loads(path.read_bytes())
+
+
+def save_ntriples(graph: Graph, path: Path) -> None:
+    """``graph`` as an N-Triples file, for the stock pipeline to parse."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    graph.serialize(path, format="nt", encoding="utf-8")
+
+
+class Stage:
+    """A stage of a pipeline on a dataset: its set-up, its steps and what it leaves behind."""
+
+    def __init__(self, dataset: Path, pipeline: str):
+        self.dataset = dataset
+        self.info = json.loads((dataset / "dataset.json").read_text())
+        self.work = dataset / pipeline
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.imtkg_work = dataset / "imtkg"
+        from imtkg import Project
+
+        self.project = Project.at(self.info["project"])
+        self.catalogue = Path(self.info["catalogue"]) if self.info.get("catalogue") else None
+        self.state: dict = {}
+
+    def steps(self, stage: str) -> list[str]:
+        if stage == "views":
+            from imtkg.queries import load_catalogue
+
+            return [
+                f"view:{n}" for n in load_catalogue(self.project.queries_dir) if n.startswith("views/")
+            ]
+        return [stage]
+
+
+class Imtkg(Stage):
+    """imtkg's pipeline: the project's API, a stage at a time, as ``build_graph`` calls it."""
+
+    def setup(self, stage: str) -> None:
+        if stage == "ingest":
+            self.state["graph"] = read(self.work / "loaded.pickle")
+        elif stage == "reason":
+            self.state["graph"] = read(self.work / "asserted.pickle")
+        elif stage in ("validate", "views", "publish"):
+            self.state["graph"] = read(self.work / "closed.pickle")
+        if stage == "validate":
+            self.write_stock_shapes()
+        if stage == "views":
+            from imtkg.queries import load_catalogue
+
+            self.state["queries"] = load_catalogue(self.project.queries_dir)
+        if stage == "publish":
+            self.state["build"] = self.rebuild()
+
+    def write_stock_shapes(self) -> None:
+        """The data shapes configured as the build configures them, for the stock validation."""
+        from imtkg.graph import load_turtle
+        from imtkg.shape_settings import ValidationSettings, apply_settings, newest_recorded_date
+
+        settings = ValidationSettings(as_of=newest_recorded_date(self.state["graph"]))
+        settings = replace(settings, as_of=settings.day())
+        shapes = apply_settings(load_turtle(self.project.shape_files()), settings)
+        shapes.serialize(self.dataset / "shapes.ttl", format="turtle", encoding="utf-8")
+
+    def run(self, step: str) -> dict:
+        graph = self.state.get("graph")
+        if step == "load":
+            from imtkg import __version__
+            from imtkg.graph import load_turtle, new_graph, stamp_version
+
+            ontology = load_turtle(self.project.ontology_files())
+            stamp_version(ontology, __version__)
+            graph = new_graph()
+            graph += ontology
+            load_turtle(self.project.data_files(), graph)
+            self.state.update(graph=graph, ontology=ontology)
+            return {"triples": len(graph)}
+        if step == "ingest":
+            from imtkg.build import load_catalogue_graph
+            from imtkg.ingest import ingest_resolution
+
+            if self.catalogue is not None:
+                catalogue = load_catalogue_graph(self.catalogue)
+                graph += catalogue
+                self.state["catalogue"] = catalogue
+            ingested = {}
+            for source in self.project.source_texts():
+                ingested[source.stem] = ingest_resolution(source, self.project)
+                graph += ingested[source.stem]
+            self.state["ingested"] = ingested
+            return {"triples": len(graph)}
+        if step == "reason":
+            from imtkg.reasoning import infer
+
+            inference = infer(graph)
+            self.state["inference"] = inference
+            return {"triples": len(inference.graph), "inferred": len(inference.inferred)}
+        if step == "validate":
+            from imtkg.graph import load_turtle
+            from imtkg.shape_settings import ValidationSettings, apply_settings, newest_recorded_date
+            from imtkg.validation import validate
+
+            settings = ValidationSettings(as_of=newest_recorded_date(graph))
+            settings = replace(settings, as_of=settings.day())
+            shapes = apply_settings(load_turtle(self.project.shape_files()), settings)
+            report = validate(graph, shapes)
+            self.state.update(report=report, settings=settings)
+            return report_answer(report.graph)
+        if step.startswith("view:"):
+            from imtkg.queries import run_query
+
+            name = step.removeprefix("view:")
+            table = run_query(graph, self.state["queries"][name])
+            self.state.setdefault("tables", {})[name] = table
+            return {"rows": len(table.rows), "digest": digest(table.rows)}
+        if step == "publish":
+            from imtkg.publish import write_site
+
+            site = write_site(
+                self.state["build"], self.project, self.work / "site", catalogue=self.catalogue
+            )
+            return {"resources": site.resources, "triples": site.triples}
+        if step == "build":
+            from imtkg.build import build_graph
+
+            build = build_graph(self.project, catalogue=self.catalogue)
+            return {"triples": len(build.graph), **report_answer(build.report.graph)}
+        raise ValueError(f"unknown step {step}")
+
+    def finish(self, stage: str) -> None:
+        state, work = self.state, self.work
+        if stage == "load":
+            save(state["graph"], work / "loaded.pickle")
+        elif stage == "ingest":
+            save(state["graph"], work / "asserted.pickle")
+            for stem, graph in state["ingested"].items():
+                save_ntriples(graph, work / "ingested" / f"{stem}.nt")
+            if "catalogue" in state:
+                save_ntriples(state["catalogue"], work / "catalogue.nt")
+        elif stage == "reason":
+            save(state["inference"].graph, work / "closed.pickle")
+            save(state["inference"].inferred, work / "inferred.pickle")
+        elif stage == "validate":
+            with (work / "report.pickle").open("wb") as f:
+                pickle.dump((state["report"], state["settings"]), f)
+        elif stage == "views":
+            for name, table in state.get("tables", {}).items():
+                path = work / "tables" / f"{name.replace('/', '__')}.pickle"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(pickle.dumps(table))
+        elif stage == "publish":
+            shutil.rmtree(work / "site", ignore_errors=True)
+
+    def rebuild(self):
+        """The :class:`imtkg.build.Build` the stages before made, for the publication."""
+        from imtkg import __version__
+        from imtkg.build import Build
+        from imtkg.graph import load_turtle, stamp_version
+        from imtkg.queries import load_catalogue, run_query
+
+        graph = self.state["graph"]
+        ontology = load_turtle(self.project.ontology_files())
+        stamp_version(ontology, __version__)
+        ingested = {}
+        for path in sorted((self.work / "ingested").glob("*.nt")):
+            ingested[path.stem] = Graph().parse(path, format="nt")
+        inferred = read(self.work / "inferred.pickle")
+        with (self.work / "report.pickle").open("rb") as f:
+            report, settings = pickle.load(f)
+        tables = {}
+        for name, query in load_catalogue(self.project.queries_dir).items():
+            path = self.work / "tables" / f"{name.replace('/', '__')}.pickle"
+            tables[name] = pickle.loads(path.read_bytes()) if path.is_file() else run_query(graph, query)
+        integrity = load_turtle(self.project.integrity_shape_files())
+        return Build(
+            graph,
+            ontology,
+            len(graph) - len(inferred),
+            len(inferred),
+            ingested,
+            report,
+            tables,
+            inferred,
+            settings,
+            frozenset(s for s in integrity.subjects() if isinstance(s, URIRef)),
+        )
+
+
+class Stock(Stage):
+    """The stock pipeline: rdflib Graph, owlrl OWL 2 RL closure, pySHACL, rdflib SPARQL."""
+
+    def files(self) -> list[Path]:
+        """The ontology and data files, the ingested texts and the catalogue imtkg's stages wrote."""
+        files = [*self.project.ontology_files(), *self.project.data_files()]
+        files += sorted((self.imtkg_work / "ingested").glob("*.nt"))
+        if self.catalogue is not None:
+            files.append(self.imtkg_work / "catalogue.nt")
+        return files
+
+    def setup(self, stage: str) -> None:
+        if stage == "load":
+            self.state["files"] = self.files()
+        elif stage == "reason":
+            self.state["graph"] = read(self.work / "asserted.pickle")
+        elif stage in ("validate", "views"):
+            self.state["graph"] = read(self.work / "closed.pickle")
+        if stage == "validate":
+            shapes = Graph()
+            shapes.parse(self.dataset / "shapes.ttl", format="turtle")
+            self.state["shapes"] = shapes
+        if stage == "views":
+            from imtkg.queries import load_catalogue
+
+            self.state["queries"] = load_catalogue(self.project.queries_dir)
+
+    def run(self, step: str) -> dict:
+        graph = self.state.get("graph")
+        if step == "load":
+            graph = Graph()
+            for path in self.state["files"]:
+                graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+            self.state["graph"] = graph
+            return {"triples": len(graph)}
+        if step == "reason":
+            import owlrl
+
+            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+            return {"triples": len(graph)}
+        if step == "validate":
+            import pyshacl
+
+            _, report, _ = pyshacl.validate(graph, shacl_graph=self.state["shapes"], advanced=True)
+            return report_answer(report)
+        if step.startswith("view:"):
+            rows = list(graph.query(self.state["queries"][step.removeprefix("view:")].text))
+            return {"rows": len(rows), "digest": digest(rows)}
+        raise ValueError(f"unknown step {step}")
+
+    def finish(self, stage: str) -> None:
+        if stage in ("load", "reason"):
+            save(
+                self.state["graph"],
+                self.work / ("asserted.pickle" if stage == "load" else "closed.pickle"),
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Run one benchmark stage (called by benchmarks/run.py)."
+    )
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("--pipeline", choices=PIPELINES, required=True)
+    parser.add_argument("--stage", required=True)
+    parser.add_argument("--progress", type=Path, required=True)
+    parser.add_argument("--steps", help="comma-separated steps (default: all of the stage)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # a checkout, not installed
+    if args.stage not in STAGES[args.pipeline]:
+        parser.error(f"pipeline {args.pipeline} has no stage {args.stage}")
+    stage = (Imtkg if args.pipeline == "imtkg" else Stock)(args.dataset, args.pipeline)
+    steps = args.steps.split(",") if args.steps else stage.steps(args.stage)
+    with args.progress.open("a", encoding="utf-8") as progress:
+
+        def emit(event: dict) -> None:
+            progress.write(json.dumps(event) + "\n")
+            progress.flush()
+
+        stage.setup(args.stage)
+        for step in steps:
+            emit({"event": "start", "step": step, "t": time.time()})
+            exact = peak_reset()
+            start = time.perf_counter()
+            answer = stage.run(step)
+            seconds = time.perf_counter() - start
+            emit(
+                {
+                    "event": "end",
+                    "step": step,
+                    "seconds": seconds,
+                    "peak_mb": peak_mb() if exact else None,
+                    "answer": answer,
+                }
+            )
+        stage.finish(args.stage)
+        emit({"event": "done"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
