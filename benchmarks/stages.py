@@ -6,10 +6,10 @@ writes what the next stage reads (untimed). It reports through a progress file o
 ``{"event": "start", "step": …}`` when a step begins (the runner's time cap counts from there) and
 ``{"event": "end", "step": …, "seconds": …, "peak_mb": …, "answer": {…}}`` when it ends.
 
-Pipelines: ``imtkg`` calls the project's API in the order ``imtkg.build.build_graph`` does, a
-stage at a time; ``stock`` is rdflib's in-memory Graph, owlrl's ``DeductiveClosure(
-OWLRL_Semantics)`` and ``pyshacl.validate`` with its defaults (plus ``advanced=True``, without
-which pySHACL ignores the shapes' SPARQL targets), on the same triples.
+Pipelines: ``imtkg`` calls the project's API on its default (fast) engine in the order
+``imtkg.build.build_graph`` does, a stage at a time; ``stock`` is rdflib's in-memory Graph,
+owlrl's ``DeductiveClosure(OWLRL_Semantics)`` and ``pyshacl.validate`` with its defaults (plus
+``advanced=True``, without which pySHACL ignores the shapes' SPARQL targets), on the same triples.
 
 Usage (the runner's): ``python benchmarks/stages.py --dataset DIR --pipeline imtkg --stage load
 --progress FILE [--steps a,b]``.
@@ -92,6 +92,23 @@ def read(path: Path) -> Graph:
     return pickle.loads(path.read_bytes())
 
 
+def save_store(store, path: Path) -> None:
+    """Keep an Oxigraph store (all its graphs) for the next stage, as N-Quads."""
+    import pyoxigraph
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store.dump(path, format=pyoxigraph.RdfFormat.N_QUADS)
+
+
+def read_store(path: Path):
+    """The Oxigraph store :func:`save_store` kept."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(path=path, format=pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
 def save_ntriples(graph: Graph, path: Path) -> None:
     """``graph`` as an N-Triples file, for the stock pipeline to parse."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,15 +141,22 @@ class Stage:
 
 
 class Imtkg(Stage):
-    """imtkg's pipeline: the project's API, a stage at a time, as ``build_graph`` calls it."""
+    """imtkg's pipeline on its default (fast) engine, a stage at a time, as ``build_graph`` runs it.
+
+    The graph stays in an Oxigraph store; between stages (processes) it is handed over as an
+    N-Quads file (untimed), with the inferred triples in their named graph.
+    """
 
     def setup(self, stage: str) -> None:
-        if stage == "ingest":
-            self.state["graph"] = read(self.work / "loaded.pickle")
-        elif stage == "reason":
-            self.state["graph"] = read(self.work / "asserted.pickle")
-        elif stage in ("validate", "views", "publish"):
-            self.state["graph"] = read(self.work / "closed.pickle")
+        if stage in ("ingest", "reason", "validate", "views", "publish"):
+            from imtkg import __version__
+            from imtkg.graph import load_turtle, stamp_version
+
+            before = {"ingest": "loaded", "reason": "asserted"}.get(stage, "closed")
+            self.state["store"] = read_store(self.work / f"{before}.nq")
+            ontology = load_turtle(self.project.ontology_files())
+            stamp_version(ontology, __version__)
+            self.state["ontology"] = ontology
         if stage == "validate":
             self.write_stock_shapes()
         if stage == "views":
@@ -143,64 +167,68 @@ class Imtkg(Stage):
             self.state["build"] = self.rebuild()
 
     def write_stock_shapes(self) -> None:
-        """The data shapes configured as the build configures them, for the stock validation."""
+        """The data shapes configured as the build configures them, for both validations."""
         from imtkg.graph import load_turtle
-        from imtkg.shape_settings import ValidationSettings, apply_settings, newest_recorded_date
+        from imtkg.shape_settings import (
+            ValidationSettings,
+            apply_settings,
+            newest_recorded_date_in_store,
+        )
 
-        settings = ValidationSettings(as_of=newest_recorded_date(self.state["graph"]))
+        settings = ValidationSettings(as_of=newest_recorded_date_in_store(self.state["store"]))
         settings = replace(settings, as_of=settings.day())
         shapes = apply_settings(load_turtle(self.project.shape_files()), settings)
         shapes.serialize(self.dataset / "shapes.ttl", format="turtle", encoding="utf-8")
+        self.state.update(shapes=shapes, settings=settings)
 
     def run(self, step: str) -> dict:
-        graph = self.state.get("graph")
+        from imtkg import oxstore
+
+        store = self.state.get("store")
         if step == "load":
+            import pyoxigraph
+
             from imtkg import __version__
-            from imtkg.graph import load_turtle, new_graph, stamp_version
+            from imtkg.graph import load_turtle, stamp_version
 
             ontology = load_turtle(self.project.ontology_files())
             stamp_version(ontology, __version__)
-            graph = new_graph()
-            graph += ontology
-            load_turtle(self.project.data_files(), graph)
-            self.state.update(graph=graph, ontology=ontology)
-            return {"triples": len(graph)}
+            store = pyoxigraph.Store()
+            oxstore.add_graph(store, ontology)
+            for path in self.project.data_files():
+                oxstore.load_file(store, path)
+            self.state.update(store=store, ontology=ontology)
+            return {"triples": oxstore.count(store)}
         if step == "ingest":
             from imtkg.build import load_catalogue_graph
             from imtkg.ingest import ingest_resolution
 
             if self.catalogue is not None:
                 catalogue = load_catalogue_graph(self.catalogue)
-                graph += catalogue
+                oxstore.add_graph(store, catalogue)
                 self.state["catalogue"] = catalogue
             ingested = {}
             for source in self.project.source_texts():
                 ingested[source.stem] = ingest_resolution(source, self.project)
-                graph += ingested[source.stem]
+                oxstore.add_graph(store, ingested[source.stem])
             self.state["ingested"] = ingested
-            return {"triples": len(graph)}
+            return {"triples": oxstore.count(store)}
         if step == "reason":
-            from imtkg.reasoning import infer
+            from imtkg.rules import materialize
 
-            inference = infer(graph)
-            self.state["inference"] = inference
-            return {"triples": len(inference.graph), "inferred": len(inference.inferred)}
+            inferred = materialize(store, self.state["ontology"])
+            return {"triples": oxstore.count(store), "inferred": inferred}
         if step == "validate":
-            from imtkg.graph import load_turtle
-            from imtkg.shape_settings import ValidationSettings, apply_settings, newest_recorded_date
             from imtkg.validation import validate
 
-            settings = ValidationSettings(as_of=newest_recorded_date(graph))
-            settings = replace(settings, as_of=settings.day())
-            shapes = apply_settings(load_turtle(self.project.shape_files()), settings)
-            report = validate(graph, shapes)
-            self.state.update(report=report, settings=settings)
+            report = validate(oxstore.ntriples(store), self.state["shapes"], engine="fast")
+            self.state["report"] = report
             return report_answer(report.graph)
         if step.startswith("view:"):
-            from imtkg.queries import run_query
+            from imtkg.queries import run_query_on_store
 
             name = step.removeprefix("view:")
-            table = run_query(graph, self.state["queries"][name])
+            table = run_query_on_store(store, self.state["queries"][name])
             self.state.setdefault("tables", {})[name] = table
             return {"rows": len(table.rows), "digest": digest(table.rows)}
         if step == "publish":
@@ -214,22 +242,21 @@ class Imtkg(Stage):
             from imtkg.build import build_graph
 
             build = build_graph(self.project, catalogue=self.catalogue)
-            return {"triples": len(build.graph), **report_answer(build.report.graph)}
+            return {"triples": build.asserted + build.inferred, **report_answer(build.report.graph)}
         raise ValueError(f"unknown step {step}")
 
     def finish(self, stage: str) -> None:
         state, work = self.state, self.work
         if stage == "load":
-            save(state["graph"], work / "loaded.pickle")
+            save_store(state["store"], work / "loaded.nq")
         elif stage == "ingest":
-            save(state["graph"], work / "asserted.pickle")
+            save_store(state["store"], work / "asserted.nq")
             for stem, graph in state["ingested"].items():
                 save_ntriples(graph, work / "ingested" / f"{stem}.nt")
             if "catalogue" in state:
                 save_ntriples(state["catalogue"], work / "catalogue.nt")
         elif stage == "reason":
-            save(state["inference"].graph, work / "closed.pickle")
-            save(state["inference"].inferred, work / "inferred.pickle")
+            save_store(state["store"], work / "closed.nq")
         elif stage == "validate":
             with (work / "report.pickle").open("wb") as f:
                 pickle.dump((state["report"], state["settings"]), f)
@@ -243,36 +270,35 @@ class Imtkg(Stage):
 
     def rebuild(self):
         """The :class:`imtkg.build.Build` the stages before made, for the publication."""
-        from imtkg import __version__
+        from imtkg import oxstore
         from imtkg.build import Build
-        from imtkg.graph import load_turtle, stamp_version
-        from imtkg.queries import load_catalogue, run_query
+        from imtkg.graph import load_turtle
+        from imtkg.queries import load_catalogue, run_query_on_store
 
-        graph = self.state["graph"]
-        ontology = load_turtle(self.project.ontology_files())
-        stamp_version(ontology, __version__)
+        store = self.state["store"]
         ingested = {}
         for path in sorted((self.work / "ingested").glob("*.nt")):
             ingested[path.stem] = Graph().parse(path, format="nt")
-        inferred = read(self.work / "inferred.pickle")
+        inferred = oxstore.count(store, oxstore.INFERRED_GRAPH)
         with (self.work / "report.pickle").open("rb") as f:
             report, settings = pickle.load(f)
         tables = {}
         for name, query in load_catalogue(self.project.queries_dir).items():
             path = self.work / "tables" / f"{name.replace('/', '__')}.pickle"
-            tables[name] = pickle.loads(path.read_bytes()) if path.is_file() else run_query(graph, query)
+            tables[name] = (
+                pickle.loads(path.read_bytes()) if path.is_file() else run_query_on_store(store, query)
+            )
         integrity = load_turtle(self.project.integrity_shape_files())
         return Build(
-            graph,
-            ontology,
-            len(graph) - len(inferred),
-            len(inferred),
+            self.state["ontology"],
+            oxstore.count(store) - inferred,
+            inferred,
             ingested,
             report,
             tables,
-            inferred,
             settings,
             frozenset(s for s in integrity.subjects() if isinstance(s, URIRef)),
+            store=store,
         )
 
 

@@ -151,3 +151,14 @@ def _wait_until_answering(process: subprocess.Popen, url: str, log_path: Path) -
             last = str(error)
         time.sleep(0.05)
     pytest.fail(f"oxigraph serve did not answer {url} within 10 s ({last})")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_the_jvm():
+    """Stop TopQuadrant's JVM (the fast engine starts it) before pytest tears the session down:
+    once pytest's faulthandler has put its signal handlers back, the JVM can crash the process
+    with exit code 139 when it stops at interpreter exit."""
+    yield
+    from imtkg import topquadrant
+
+    topquadrant.stop()

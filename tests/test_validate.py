@@ -396,9 +396,9 @@ def test_the_dates_and_ages_given_reach_the_shapes_settings(monkeypatch):
 
     seen = []
 
-    def recording_check(project, graph, settings):
+    def recording_check(project, graph, settings, **options):
         seen.append(settings)
-        return check(project, graph, settings)
+        return check(project, graph, settings, **options)
 
     monkeypatch.setattr(imtkg.cli, "check", recording_check)
     validate_fixture("--max-roadmap-age", "30", "--reply-within", "7")

@@ -1,4 +1,12 @@
-"""The main job: sources and data → one graph → OWL 2 RL → SHACL → views → ``dist/``."""
+"""The main job: sources and data → one graph → OWL 2 RL → SHACL → views → ``dist/``.
+
+Two engines run the same stages with the same answers. ``fast`` (the default) keeps the graph in
+Oxigraph (:mod:`imtkg.oxstore`), closes it with SPARQL rules compiled from the ontology
+(:mod:`imtkg.rules`), validates with TopQuadrant SHACL (:mod:`imtkg.topquadrant`) and runs the
+views on Oxigraph. ``reference`` is the stock Python stack: an rdflib graph, owlrl, pySHACL and
+rdflib's SPARQL engine. ``tests/test_engines.py`` proves that both give the same inferred triples,
+the same validation results and the same rows for every view.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +16,34 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from . import __version__
+from . import __version__, oxstore
 from .catalogue import import_relaton, ref_of
+from .errors import InputError
 from .graph import load_turtle, new_graph, parse_rdf, stamp_version
 from .ingest import ingest_resolution
 from .namespaces import IMTKG
 from .output import FORMATS, replace_directory, serialize, write_text_atomic
 from .pictures import write_pictures
 from .project import Project
-from .queries import Table, load_catalogue, run_query
+from .queries import Table, load_catalogue, run_query, run_query_on_store
 from .reasoning import infer
-from .shape_settings import ValidationSettings, apply_settings, newest_recorded_date
+from .rules import materialize
+from .shape_settings import (
+    ValidationSettings,
+    apply_settings,
+    newest_recorded_date,
+    newest_recorded_date_in_store,
+)
 from .validation import Result, ValidationReport, validate
+
+#: The engines a build can run on: the fast default and the stock Python stack.
+ENGINES = ("fast", "reference")
+
+_COUNTED = {"clauses": IMTKG.Clause, "obligations": IMTKG.Obligation, "editions": IMTKG.Edition}
 
 
 @dataclass
@@ -31,20 +52,39 @@ class Build:
 
     ``report`` holds the results of all the data shapes (integrity and obligations), checked with
     ``settings``; ``integrity_shapes`` are the shapes (node and property) of ``integrity-*.ttl``,
-    whose results alone decide whether the build conforms.
+    whose results alone decide whether the build conforms. The fast engine leaves the closed graph
+    in ``store`` (Oxigraph; the inferred triples also in :data:`imtkg.oxstore.INFERRED_GRAPH`) and
+    makes the rdflib :attr:`graph` only when asked; the reference engine gives the rdflib graphs.
     """
 
-    graph: Graph
     ontology: Graph
     asserted: int
     inferred: int
     ingested: dict[str, Graph]
     report: ValidationReport
     tables: dict[str, Table] = field(default_factory=dict)
-    #: The triples inference added (``inferred`` counts them), e.g. for a named graph of their own.
-    inferred_graph: Graph = field(default_factory=new_graph)
     settings: ValidationSettings = field(default_factory=ValidationSettings)
     integrity_shapes: frozenset[URIRef] = frozenset()
+    store: ox.Store | None = None
+    #: The data shapes, configured with ``settings``, that made ``report``.
+    shapes: Graph | None = field(default=None, repr=False)
+    closed: Graph | None = field(default=None, repr=False)
+    inferred_triples: Graph | None = field(default=None, repr=False)
+    engine: str = "fast"
+
+    @property
+    def graph(self) -> Graph:
+        """The closed graph as an rdflib graph (made from ``store`` the first time it is asked for)."""
+        if self.closed is None:
+            self.closed = oxstore.to_graph(self.store, into=new_graph())
+        return self.closed
+
+    @property
+    def inferred_graph(self) -> Graph:
+        """The triples inference added (``inferred`` counts them), e.g. for a named graph."""
+        if self.inferred_triples is None:
+            self.inferred_triples = oxstore.to_graph(self.store, oxstore.INFERRED_GRAPH, new_graph())
+        return self.inferred_triples
 
     def integrity_results(self) -> list[Result]:
         """The results of the integrity shapes: where the graph is not well formed."""
@@ -59,22 +99,26 @@ class Build:
         """Whether the graph conforms to the integrity shapes (obligation findings do not count)."""
         return not self.integrity_results()
 
+    def _typed(self) -> dict[str, int]:
+        """How many distinct resources have each class of :data:`_COUNTED`."""
+        if self.closed is None and self.store is not None:
+            counts = oxstore.subjects_of_type(self.store, [str(c) for c in _COUNTED.values()])
+            return {name: counts[str(cls)] for name, cls in _COUNTED.items()}
+        return {name: len(set(self.graph.subjects(RDF.type, cls))) for name, cls in _COUNTED.items()}
+
     def summary(self) -> dict[str, object]:
         """The figures ``imtkg build`` prints.
 
         ``conforms``, ``violations`` and ``warnings`` are about the integrity shapes; ``findings``
         counts the results of the obligation shapes, checked as of ``as_of``.
         """
-        g = self.graph
         integrity, findings = self.integrity_results(), self.obligation_results()
         return {
-            "triples": len(g),
+            "triples": self.asserted + self.inferred,
             "asserted": self.asserted,
             "inferred": self.inferred,
             "resolutions": len(self.ingested),
-            "clauses": len(set(g.subjects(RDF.type, IMTKG.Clause))),
-            "obligations": len(set(g.subjects(RDF.type, IMTKG.Obligation))),
-            "editions": len(set(g.subjects(RDF.type, IMTKG.Edition))),
+            **self._typed(),
             "conforms": self.conforms,
             "violations": _count(integrity, SH.Violation),
             "warnings": _count(integrity, SH.Warning),
@@ -99,10 +143,18 @@ def load_catalogue_graph(path: Path) -> Graph:
     return import_relaton(path, ref=ref_of(path)).graph
 
 
+def check_engine(engine: str) -> str:
+    """``engine`` if it is one of :data:`ENGINES`; :class:`InputError` otherwise."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+    return engine
+
+
 def build_graph(
     project: Project | None = None,
     catalogue: Path | None = None,
     settings: ValidationSettings | None = None,
+    engine: str = "fast",
 ) -> Build:
     """Load ontology and data, ingest ``data/sources/*.txt``, infer, validate and run the queries.
 
@@ -111,7 +163,8 @@ def build_graph(
     they are made as of the newest day the data records (see
     :func:`imtkg.shape_settings.newest_recorded_date`; today if it records none), with the default
     ages, so that the build depends on its input only. Only the integrity shapes decide whether the
-    build conforms.
+    build conforms. ``engine`` is ``fast`` (Oxigraph, SPARQL rules, TopQuadrant SHACL) or
+    ``reference`` (rdflib, owlrl, pySHACL): the same answers, at different speeds.
 
     >>> from imtkg.build import build_graph
     >>> build = build_graph()
@@ -119,39 +172,108 @@ def build_graph(
     (4, True, '2025-11-06')
     """
     project = project or Project.default()
+    check_engine(engine)
     ontology = load_turtle(project.ontology_files())
     stamp_version(ontology, __version__)
+    ingested = {source.stem: ingest_resolution(source, project) for source in project.source_texts()}
+    queries = load_catalogue(project.queries_dir)
+    integrity = load_turtle(project.integrity_shape_files())
+    integrity_shapes = frozenset(s for s in integrity.subjects() if isinstance(s, URIRef))
+    if engine == "reference":
+        return _build_reference(
+            project, catalogue, settings, ontology, ingested, queries, integrity_shapes
+        )
+    store, asserted, inferred = _closed_store(project, catalogue, ontology, ingested)
+    settings = _settings(settings, newest_recorded_date_in_store(store))
+    shapes = apply_settings(load_turtle(project.shape_files()), settings)
+    report = validate(oxstore.ntriples(store), shapes, engine="fast")
+    tables = {name: run_query_on_store(store, query) for name, query in queries.items()}
+    return Build(
+        ontology,
+        asserted,
+        inferred,
+        ingested,
+        report,
+        tables,
+        settings,
+        integrity_shapes,
+        store=store,
+        shapes=shapes,
+    )
+
+
+def closed_store(project: Project | None = None, catalogue: Path | None = None) -> ox.Store:
+    """The graph of a build, closed under inference, in an Oxigraph store; nothing validated.
+
+    What the queries run on: the same triples as ``build_graph(...).store``.
+    """
+    project = project or Project.default()
+    ontology = load_turtle(project.ontology_files())
+    stamp_version(ontology, __version__)
+    ingested = {source.stem: ingest_resolution(source, project) for source in project.source_texts()}
+    return _closed_store(project, catalogue, ontology, ingested)[0]
+
+
+def _closed_store(
+    project: Project, catalogue: Path | None, ontology: Graph, ingested: dict[str, Graph]
+) -> tuple[ox.Store, int, int]:
+    """The store of ontology, data, catalogue and ingested texts, closed; asserted, inferred counts."""
+    store = ox.Store()
+    oxstore.add_graph(store, ontology)
+    for path in project.data_files():
+        oxstore.load_file(store, path)
+    if catalogue is not None:
+        _load_catalogue(store, Path(catalogue))
+    for graph in ingested.values():
+        oxstore.add_graph(store, graph)
+    asserted = oxstore.count(store)
+    return store, asserted, materialize(store, ontology)
+
+
+def _load_catalogue(store: ox.Store, path: Path) -> None:
+    """Load the catalogue into ``store``: an RDF file as it is, Relaton records imported now."""
+    if path.is_file() and path.suffix in (".nt", ".ttl"):
+        oxstore.load_file(store, path)
+    else:
+        oxstore.add_graph(store, import_relaton(path, ref=ref_of(path)).graph)
+
+
+def _settings(settings: ValidationSettings | None, newest) -> ValidationSettings:
+    """``settings`` with its day fixed; without settings, the defaults as of ``newest``."""
+    if settings is None:
+        settings = ValidationSettings(as_of=newest)
+    return replace(settings, as_of=settings.day())
+
+
+def _build_reference(
+    project, catalogue, settings, ontology, ingested, queries, integrity_shapes
+) -> Build:
+    """The build on the stock Python stack: rdflib graph, owlrl, pySHACL, rdflib SPARQL."""
     graph = new_graph()
     graph += ontology
     load_turtle(project.data_files(), graph)
     if catalogue is not None:
         graph += load_catalogue_graph(catalogue)
-    ingested = {}
-    for source in project.source_texts():
-        ingested[source.stem] = ingest_resolution(source, project)
-        graph += ingested[source.stem]
+    for ingested_graph in ingested.values():
+        graph += ingested_graph
     inference = infer(graph)
-    if settings is None:
-        settings = ValidationSettings(as_of=newest_recorded_date(inference.graph))
-    settings = replace(settings, as_of=settings.day())
-    integrity = load_turtle(project.integrity_shape_files())
+    settings = _settings(settings, newest_recorded_date(inference.graph))
     shapes = apply_settings(load_turtle(project.shape_files()), settings)
-    report = validate(inference.graph, shapes)
-    tables = {
-        name: run_query(inference.graph, query)
-        for name, query in load_catalogue(project.queries_dir).items()
-    }
+    report = validate(inference.graph, shapes, engine="reference")
+    tables = {name: run_query(inference.graph, query) for name, query in queries.items()}
     return Build(
-        inference.graph,
         ontology,
         len(graph),
         len(inference.inferred),
         ingested,
         report,
         tables,
-        inference.inferred,
         settings,
-        frozenset(s for s in integrity.subjects() if isinstance(s, URIRef)),
+        integrity_shapes,
+        shapes=shapes,
+        closed=inference.graph,
+        inferred_triples=inference.inferred,
+        engine="reference",
     )
 
 

@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .baseline import baseline_text, load_baseline, load_waivers, triage
-from .build import build_graph, write_dist
+from .build import ENGINES, build_graph, closed_store, write_dist
 from .catalogue import count_records, import_relaton, ref_of
 from .diff import diff_releases
 from .endpoint import run_remote
@@ -19,13 +19,13 @@ from .formats import render
 from .ingest import ingest_resolution
 from .output import FORMATS, serialize, write_text_atomic
 from .project import Project
-from .queries import load_catalogue, run_query
+from .queries import load_catalogue, run_query_on_store
 from .reports import FORMATS as REPORT_FORMATS
 from .reports import render as render_report
 from .reports import summary as report_summary
 from .shape_settings import ValidationSettings
 from .tables import import_table
-from .validation import check
+from .validation import Findings, check
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -48,6 +48,14 @@ project_option = click.option(
     "project_root",
     type=click.Path(path_type=Path, file_okay=False),
     help="Project folder with ontology/, data/, shapes/ and queries/ (default: the shipped one).",
+)
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="fast",
+    show_default=True,
+    help="fast: Oxigraph, SPARQL rules, TopQuadrant SHACL; reference: rdflib, owlrl, pySHACL "
+    "(the same answers; docs/performance.md).",
 )
 
 
@@ -82,9 +90,10 @@ def cli() -> None:
     type=click.Path(path_type=Path, exists=True),
     help="Add the ITU catalogue: an imported file (.nt, .ttl) or Relaton records (folder or tarball).",
 )
-def build(project_root: Path | None, out: Path, catalogue: Path | None) -> None:
+@engine_option
+def build(project_root: Path | None, out: Path, catalogue: Path | None, engine: str) -> None:
     """Build the graph: ingest, infer (OWL 2 RL), validate (SHACL), run the queries, write OUT."""
-    result = build_graph(_project(project_root), catalogue=catalogue)
+    result = build_graph(_project(project_root), catalogue=catalogue, engine=engine)
     write_dist(result, out)
     s = result.summary()
     click.echo(
@@ -213,7 +222,7 @@ def _run_view(
             raise click.UsageError("--catalogue builds the embedded store; it cannot go with --endpoint")
         table = run_remote(endpoint, query, values, timeout=timeout)
     else:
-        table = run_query(build_graph(project, catalogue=catalogue_path).graph, query, values)
+        table = run_query_on_store(closed_store(project, catalogue_path), query, values)
     click.echo(render(table, fmt), nl=False)
 
 
@@ -312,6 +321,27 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 _DEFAULTS = ValidationSettings()
 
 
+def _check_endpoint(
+    project: Project, endpoint: str, graph: str | None, settings: ValidationSettings, timeout: float
+) -> Findings:
+    """The findings of the obligation shapes on the store; what is not checked there goes to stderr."""
+    from .sparql_checks import check_endpoint
+
+    run = check_endpoint(project, endpoint, settings, graph=graph, timeout=timeout)
+    target = "the default graph" if graph is None else f"<{graph}>"
+
+    def say(message: str) -> None:
+        click.echo(f"imtkg validate: {message}", err=True)
+
+    say(f"obligation shapes checked on {endpoint}, {target} ({run.queries} SPARQL queries)")
+    if run.skipped:
+        names = ", ".join(p.name for p in run.skipped)
+        say(f"not checked on the endpoint: the integrity shapes ({names}); imtkg build checks them")
+    for part in run.unchecked:
+        say(f"not checked on the endpoint: {part.shape} ({part.reason})")
+    return run.findings
+
+
 @cli.command()
 @project_option
 @click.option(
@@ -369,6 +399,26 @@ _DEFAULTS = ValidationSettings()
     type=click.Path(path_type=Path, exists=True),
     help="Add the ITU catalogue: an imported file (.nt, .ttl) or Relaton records (folder or tarball).",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Check the graph a SPARQL 1.1 store holds (loaded by `imtkg push`) where it is, with the "
+    "obligation shapes compiled to SPARQL queries (docs/scale-out.md).",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="With --endpoint: the named graph `imtkg push --graph` loaded (default: the default graph).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="S",
+    help="With --endpoint: seconds to wait for each answer.",
+)
+@engine_option
 def validate(
     project_root: Path | None,
     fmt: str,
@@ -381,12 +431,21 @@ def validate(
     max_roadmap_age: int | None,
     reply_within: int | None,
     catalogue: Path | None,
+    endpoint: str | None,
+    graph: str | None,
+    timeout: float,
+    engine: str,
 ) -> None:
     """Check the graph against the obligation, integrity and meta shapes; report by obligation.
 
-    Exit code 0 when nothing at or above --fail-on is left after the baseline and the waivers,
-    1 when something is, 2 on bad input or usage.
+    With --endpoint, the obligation shapes run as SPARQL queries on the graph a store holds, and
+    the integrity shapes are not run. Exit code 0 when nothing at or above --fail-on is left after
+    the baseline and the waivers, 1 when something is, 2 on bad input, usage or endpoint errors.
     """
+    if endpoint is None and graph is not None:
+        raise click.UsageError("--graph names a graph of the store at --endpoint; give --endpoint")
+    if endpoint is not None and catalogue is not None:
+        raise click.UsageError("--catalogue builds the embedded graph; it cannot go with --endpoint")
     known = load_baseline(baseline) if baseline is not None else None
     waived = load_waivers(waivers) if waivers is not None else ()
     previous = (
@@ -401,7 +460,13 @@ def validate(
     }
     settings = ValidationSettings(**{k: v for k, v in given.items() if v is not None})
     project = _project(project_root)
-    findings = check(project, build_graph(project, catalogue=catalogue).graph, settings)
+    if endpoint is not None:
+        findings = _check_endpoint(project, endpoint, graph, settings, timeout)
+    else:
+        built = build_graph(project, catalogue=catalogue, settings=settings, engine=engine)
+        findings = check(
+            project, built.graph, settings, engine=engine, report=(built.report, built.shapes)
+        )
     findings = triage(findings, fail_on, known, waived, waivers)
     if write_baseline is not None:
         write_text_atomic(write_baseline, baseline_text(findings, write_baseline, previous))

@@ -44,6 +44,7 @@ __all__ = [
     "USER_VARIABLE",
     "EndpointError",
     "run_remote",
+    "select_remote",
     "term_from_json",
 ]
 
@@ -144,6 +145,33 @@ def run_remote(
     imtkg.errors.InputError: parameter resolution: 'https://x.example/a>b' is not an absolute IRI
     """
     text = query.bound(values)
+    variables, rows = select_remote(endpoint, text, timeout=timeout, environ=environ)
+    if variables != query.columns:
+        raise SourceError(
+            query.path,
+            f"the header declares columns {list(query.columns)} but the query selects "
+            f"{list(variables)} at {endpoint}",
+        )
+    return Table(variables, rows)
+
+
+def select_remote(
+    endpoint: str,
+    text: str,
+    *,
+    timeout: float = 30.0,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+    """Run the SELECT query ``text`` on the SPARQL endpoint ``endpoint``: its variables and rows.
+
+    The request, the credentials, the time-out and the errors are those of :func:`run_remote`;
+    a row holds one rdflib term (by :func:`term_from_json`) or ``None`` for each variable.
+
+    >>> select_remote("ftp://127.0.0.1/query", "SELECT * WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    imtkg.endpoint.EndpointError: endpoint 'ftp://127.0.0.1/query': not an http or https URL
+    """
     shown = _check_url(endpoint)
     credentials = _credentials(os.environ if environ is None else environ)
     if not timeout > 0:
@@ -186,12 +214,6 @@ def run_remote(
         raise EndpointError(shown, f"cannot be reached ({_reason(error)})") from None
 
     variables, bindings = _parse_results(shown, content_type, body)
-    if variables != query.columns:
-        raise SourceError(
-            query.path,
-            f"the header declares columns {list(query.columns)} but the query selects "
-            f"{list(variables)} at {shown}",
-        )
     rows = []
     for number, binding in enumerate(bindings, start=1):
         unknown = sorted(set(binding) - set(variables))
@@ -203,7 +225,7 @@ def run_remote(
             rows.append(tuple(_cell(binding.get(v)) for v in variables))
         except ValueError as error:
             raise _not_results(shown, f"row {number}: {error}") from None
-    return Table(variables, rows)
+    return variables, rows
 
 
 def _check_url(endpoint: str) -> str:

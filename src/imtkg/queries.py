@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pyoxigraph import Store
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -197,9 +198,23 @@ def run_query(graph: Graph, query: Query, values: dict[str, str] | None = None) 
     """Run ``query`` on an rdflib graph; the columns are the header's, checked against the result."""
     result = graph.query(query.bound(values))
     variables = tuple(str(v) for v in result.vars or ())
+    return _table(query, variables, [tuple(row) for row in result])
+
+
+def run_query_on_store(store: Store, query: Query, values: dict[str, str] | None = None) -> Table:
+    """Run ``query`` on the default graph of an Oxigraph store; the same :class:`Table` as
+    :func:`run_query` gives on the same triples (rdflib terms, simple literals without
+    ``xsd:string``)."""
+    from .oxstore import select
+
+    variables, rows = select(store, query.bound(values))
+    return _table(query, variables, rows)
+
+
+def _table(query: Query, variables: tuple[str, ...], rows: list[tuple]) -> Table:
     if variables != query.columns:
         raise SourceError(
             query.path,
             f"the header declares columns {list(query.columns)} but the query selects {list(variables)}",
         )
-    return Table(variables, [tuple(row) for row in result])
+    return Table(variables, rows)

@@ -11,9 +11,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 from .graph import new_graph
 
 #: Types owlrl asserts of everything; they say nothing about the data.
-_TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 #: Reflexive statements owlrl makes of every class or property.
-_REFLEXIVE = {
+REFLEXIVE = {
     OWL.sameAs,
     RDFS.subClassOf,
     RDFS.subPropertyOf,
@@ -30,13 +30,14 @@ class Inference:
     inferred: Graph
 
 
-def _meaningful(triple) -> bool:
+def meaningful(triple) -> bool:
+    """Whether an inferred triple says something about the data (see :func:`infer`)."""
     s, p, o = triple
     if isinstance(s, Literal | BNode) or isinstance(o, BNode):
         return False
-    if p in _REFLEXIVE and s == o:
+    if p in REFLEXIVE and s == o:
         return False
-    return not (p == RDF.type and o in _TRIVIAL_TYPES)
+    return not (p == RDF.type and o in TRIVIAL_TYPES)
 
 
 def infer(asserted: Graph) -> Inference:
@@ -54,7 +55,7 @@ def infer(asserted: Graph) -> Inference:
     )
     inferred = new_graph()
     for triple in closure:
-        if triple not in asserted and _meaningful(triple):
+        if triple not in asserted and meaningful(triple):
             inferred.add(triple)
     result = new_graph()
     for triple in asserted:

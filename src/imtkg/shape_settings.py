@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pyoxigraph import DefaultGraph, NamedNode, Store
+from pyoxigraph import Literal as OxLiteral
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, XSD
 
@@ -114,6 +116,19 @@ def newest_recorded_date(data: Graph) -> date | None:
         for value in data.objects(None, predicate):
             if isinstance(value, Literal) and value.datatype == XSD.date:
                 parsed = value.toPython()
+                if isinstance(parsed, date):
+                    days.append(parsed)
+    return max(days, default=None)
+
+
+def newest_recorded_date_in_store(store: Store) -> date | None:
+    """:func:`newest_recorded_date` of the default graph of an Oxigraph store."""
+    days = []
+    for predicate in _RECORD_DATES:
+        for quad in store.quads_for_pattern(None, NamedNode(str(predicate)), None, DefaultGraph()):
+            value = quad.object
+            if isinstance(value, OxLiteral) and value.datatype.value == str(XSD.date):
+                parsed = Literal(value.value, datatype=XSD.date).toPython()
                 if isinstance(parsed, date):
                     days.append(parsed)
     return max(days, default=None)

@@ -69,17 +69,44 @@ class ValidationReport:
         return sum(1 for r in self.results if r.severity == severity)
 
 
-def validate(data: Graph, shapes: Graph) -> ValidationReport:
+#: The SHACL engines: TopQuadrant SHACL (fast) and pySHACL (reference).
+ENGINES = ("fast", "reference")
+
+
+def validate(data: Graph | bytes, shapes: Graph, engine: str = "reference") -> ValidationReport:
     """Validate ``data`` (already closed under inference) against ``shapes``.
 
-    pyshacl runs without its own inference: the build closes the graph once with owlrl first.
+    ``data`` is an rdflib graph, or N-Triples bytes (as the fast store dumps them). The
+    ``reference`` engine is pySHACL, run without its own inference (the build closes the graph
+    once first); ``fast`` is TopQuadrant SHACL (:mod:`imtkg.topquadrant`). Both give the same
+    results (focus node, shape, severity, path and value).
     """
+    if engine == "fast":
+        from . import topquadrant
+
+        if isinstance(data, bytes):
+            return topquadrant.validate_ntriples(data, shapes)
+        return topquadrant.validate_graph(data, shapes)
+    if engine != "reference":
+        raise ValueError(f"unknown SHACL engine {engine!r}")
+    if isinstance(data, bytes):
+        data = Graph().parse(data=data, format="nt")
     conforms, report, text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
-    results = []
+    return report_of(bool(conforms), report, text)
+
+
+def report_of(conforms: bool, report: Graph, text: str) -> ValidationReport:
+    """A :class:`ValidationReport` of a SHACL report graph, its results in a fixed order.
+
+    Results that say the same thing (focus, shape, severity, message, path and value) are one:
+    a SPARQL constraint whose query gives a solution twice gives two results in TopQuadrant (as
+    SHACL says) and one in pySHACL; a person needs to read it once.
+    """
+    results = set()
     for node in report.subjects(RDF.type, SH.ValidationResult):
-        results.append(
+        results.add(
             Result(
                 focus=report.value(node, SH.focusNode),
                 shape=report.value(node, SH.sourceShape),
@@ -89,8 +116,14 @@ def validate(data: Graph, shapes: Graph) -> ValidationReport:
                 value=report.value(node, SH.value),
             )
         )
-    results.sort(key=lambda r: (str(r.shape), str(r.focus), r.message))
-    return ValidationReport(bool(conforms), results, report, text)
+    ordered = sorted(
+        results, key=lambda r: (str(r.shape), str(r.focus), r.message, _n3(r.path), _n3(r.value))
+    )
+    return ValidationReport(conforms, ordered, report, text)
+
+
+def _n3(node: Node | None) -> str:
+    return "" if node is None else node.n3()
 
 
 def severity_name(severity: Node | None) -> str:
@@ -589,14 +622,24 @@ class _Run:
     shapes: Graph
     default_group: Group
     locator: Locator
+    report: ValidationReport | None = None
 
 
-def check(project: Project, graph: Graph, settings: ValidationSettings | None = None) -> Findings:
+def check(
+    project: Project,
+    graph: Graph,
+    settings: ValidationSettings | None = None,
+    engine: str = "reference",
+    report: tuple[ValidationReport, Graph] | None = None,
+) -> Findings:
     """Run the project's shapes as ``imtkg validate`` does and return the findings.
 
     The data shapes (``Project.shape_files()``, configured with ``settings``) run on ``graph``, the
     build graph closed under OWL 2 RL; the meta shapes (``Project.meta_shape_files()``) run on the
-    ontology and all the shapes files. ``settings.as_of`` of ``None`` means today.
+    ontology and all the shapes files. ``settings.as_of`` of ``None`` means today. ``engine`` is the
+    SHACL engine (see :func:`validate`); ``report``, when given, is the report of the data shapes
+    with the same settings on ``graph`` and the shapes graph that made it (a build makes both:
+    ``(build.report, build.shapes)``), which is then not made again.
 
     >>> from imtkg import Project, check
     >>> from imtkg.build import build_graph
@@ -610,13 +653,15 @@ def check(project: Project, graph: Graph, settings: ValidationSettings | None = 
     settings = settings or ValidationSettings()
     as_of = settings.as_of or date.today()
     settings = replace(settings, as_of=as_of)
-    data_shapes = apply_settings(load_turtle(project.shape_files()), settings)
+    data_report, data_shapes = report or (None, None)
+    if data_shapes is None:
+        data_shapes = apply_settings(load_turtle(project.shape_files()), settings)
     meta_shapes = load_turtle(project.meta_shape_files())
     meta_data = load_turtle(project.ontology_files())
     load_turtle(project.shape_files() + project.meta_shape_files(), meta_data)
     prefixes = _prefixes(data_shapes, meta_shapes, meta_data, graph)
     runs = [
-        _Run(graph, data_shapes, INTEGRITY, Locator(project, graph, project.data_files())),
+        _Run(graph, data_shapes, INTEGRITY, Locator(project, graph, project.data_files()), data_report),
         _Run(
             meta_data,
             meta_shapes,
@@ -631,18 +676,18 @@ def check(project: Project, graph: Graph, settings: ValidationSettings | None = 
     findings: list[Finding] = []
     groups: dict[str, Group] = {}
     shapes: dict[str, ShapeInfo] = {}
-    report = new_graph()
+    merged = new_graph()
     report_node = BNode()
-    report.add((report_node, RDF.type, SH.ValidationReport))
+    merged.add((report_node, RDF.type, SH.ValidationReport))
     conforms = True
     for run in runs:
         if not len(run.shapes):
             continue
-        outcome = validate(run.data, run.shapes)
+        outcome = run.report or validate(run.data, run.shapes, engine)
         conforms = conforms and outcome.conforms
-        _merge_report(report, report_node, outcome.graph)
+        _merge_report(merged, report_node, outcome.graph)
         findings += _findings(run, outcome, prefixes, graph, groups, shapes)
-    report.add((report_node, SH.conforms, Literal(conforms)))
+    merged.add((report_node, SH.conforms, Literal(conforms)))
     order = _group_order(list(groups.values()), graph)
     findings.sort(
         key=lambda f: (
@@ -659,7 +704,7 @@ def check(project: Project, graph: Graph, settings: ValidationSettings | None = 
         tuple(findings),
         tuple(sorted(groups.values(), key=lambda g: order[g.id])),
         tuple(shape_list),
-        report,
+        merged,
         as_of,
     )
 
