@@ -162,3 +162,11 @@ def _stop_the_jvm():
     from imtkg import topquadrant
 
     topquadrant.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """Incremental builds keep their cache in a folder of this session, never in ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IMTKG_CACHE_DIR", str(tmp_path_factory.mktemp("imtkg-cache")))
+        yield

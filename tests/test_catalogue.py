@@ -10,6 +10,7 @@ from __future__ import annotations
 import tarfile
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 from conftest import SHARED, require
@@ -20,6 +21,7 @@ from imtkg.catalogue import import_relaton, imt_generations, ref_of
 from imtkg.cli import cli
 from imtkg.errors import InputError
 from imtkg.namespaces import ID, IMTKG, VOCAB
+from imtkg.oxstore import add_graph
 
 SNAPSHOT = SHARED / "datasets" / "relaton-data-itu-daa9deb.tar.gz"
 RECORDS_IN_SNAPSHOT = 21506
@@ -296,3 +298,15 @@ def test_the_cli_imports_reports_skipped_records_and_writes_atomically(tmp_path)
 def test_ref_of_a_snapshot_name():
     assert ref_of(SNAPSHOT) == "daa9deb"
     assert ref_of(Path("/clones/relaton-data-itu")) == "main"
+
+
+def test_a_record_file_name_with_brackets_gives_a_valid_source_iri(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "itu-t-y-[3101]-01-2018.yaml").write_text(GOOD, encoding="utf-8")
+    graph = import_relaton(tmp_path, ref="daa9deb").graph
+    sources = {str(o) for o in graph.objects(None, DCTERMS.source)}
+    assert sources == {RELATON + "itu-t-y-%5B3101%5D-01-2018.yaml"}
+    store = pyoxigraph.Store()
+    add_graph(store, graph)  # Oxigraph, the fast engine's store, refuses IRIs with brackets
+    assert len(store) == len(graph)

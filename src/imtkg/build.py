@@ -155,6 +155,7 @@ def build_graph(
     catalogue: Path | None = None,
     settings: ValidationSettings | None = None,
     engine: str = "fast",
+    cache: Path | None = None,
 ) -> Build:
     """Load ontology and data, ingest ``data/sources/*.txt``, infer, validate and run the queries.
 
@@ -164,7 +165,9 @@ def build_graph(
     :func:`imtkg.shape_settings.newest_recorded_date`; today if it records none), with the default
     ages, so that the build depends on its input only. Only the integrity shapes decide whether the
     build conforms. ``engine`` is ``fast`` (Oxigraph, SPARQL rules, TopQuadrant SHACL) or
-    ``reference`` (rdflib, owlrl, pySHACL): the same answers, at different speeds.
+    ``reference`` (rdflib, owlrl, pySHACL): the same answers, at different speeds. With a
+    ``cache`` folder (:func:`imtkg.cache.default_cache_dir` gives the default one), the fast engine
+    redoes only what changed since the last build that used it (docs/incremental.md).
 
     >>> from imtkg.build import build_graph
     >>> build = build_graph()
@@ -173,6 +176,12 @@ def build_graph(
     """
     project = project or Project.default()
     check_engine(engine)
+    if cache is not None:
+        if engine != "fast":
+            raise InputError("a cache is for the fast engine; the reference engine builds everything")
+        from .incremental import build_incremental
+
+        return build_incremental(project, catalogue, settings, cache_dir=cache)[0]
     ontology = load_turtle(project.ontology_files())
     stamp_version(ontology, __version__)
     ingested = {source.stem: ingest_resolution(source, project) for source in project.source_texts()}

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 from rdflib import Graph, Literal, URIRef
@@ -388,7 +389,8 @@ class _Importer:
 
     def _triples(self, name, record, identifier, doctype, published, ed: _Edition) -> None:
         add = self.add
-        source = URIRef(f"{RELATON_REPOSITORY}/{self.ref}/data/{name}")
+        # File names such as itu-r-p-[3-bl-1].yaml hold characters an IRI may not: percent-encoded.
+        source = URIRef(f"{RELATON_REPOSITORY}/{self.ref}/data/{quote(name, safe='/-._~')}")
         work, node = ed.work, ed.edition
         add(work, RDF.type, ed.work_class)
         add(work, DCTERMS.identifier, Literal(ed.work_identifier))

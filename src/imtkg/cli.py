@@ -10,6 +10,7 @@ import click
 from . import __version__
 from .baseline import baseline_text, load_baseline, load_waivers, triage
 from .build import ENGINES, build_graph, closed_store, write_dist
+from .cache import default_cache_dir
 from .catalogue import count_records, import_relaton, ref_of
 from .diff import diff_releases
 from .endpoint import run_remote
@@ -59,6 +60,31 @@ engine_option = click.option(
 )
 
 
+def cache_options(command):
+    """``--cache DIR`` and ``--no-cache``: where incremental builds keep what they made."""
+    command = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Build everything anew; the cache is neither read nor written.",
+    )(command)
+    return click.option(
+        "--cache",
+        "cache_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of the incremental builds' cache (default: $IMTKG_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/imtkg, one folder per project; docs/incremental.md).",
+    )(command)
+
+
+def _cache(project: Project, cache_dir: Path | None, no_cache: bool, engine: str) -> Path | None:
+    """The cache folder of a build: none with --no-cache or the reference engine."""
+    if no_cache or engine != "fast":
+        if cache_dir is not None:
+            raise click.UsageError("--cache goes with the fast engine and without --no-cache")
+        return None
+    return cache_dir if cache_dir is not None else default_cache_dir(project.root)
+
+
 class _Group(click.Group):
     """Turns imtkg's errors into a message on standard error and exit code 2."""
 
@@ -91,9 +117,22 @@ def cli() -> None:
     help="Add the ITU catalogue: an imported file (.nt, .ttl) or Relaton records (folder or tarball).",
 )
 @engine_option
-def build(project_root: Path | None, out: Path, catalogue: Path | None, engine: str) -> None:
-    """Build the graph: ingest, infer (OWL 2 RL), validate (SHACL), run the queries, write OUT."""
-    result = build_graph(_project(project_root), catalogue=catalogue, engine=engine)
+@cache_options
+def build(
+    project_root: Path | None,
+    out: Path,
+    catalogue: Path | None,
+    engine: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Build the graph: ingest, infer (OWL 2 RL), validate (SHACL), run the queries, write OUT.
+
+    With the fast engine, a build redoes only what changed since the last one (docs/incremental.md).
+    """
+    project = _project(project_root)
+    cache = _cache(project, cache_dir, no_cache, engine)
+    result = build_graph(project, catalogue=catalogue, engine=engine, cache=cache)
     write_dist(result, out)
     s = result.summary()
     click.echo(
@@ -419,6 +458,7 @@ def _check_endpoint(
     help="With --endpoint: seconds to wait for each answer.",
 )
 @engine_option
+@cache_options
 def validate(
     project_root: Path | None,
     fmt: str,
@@ -435,6 +475,8 @@ def validate(
     graph: str | None,
     timeout: float,
     engine: str,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check the graph against the obligation, integrity and meta shapes; report by obligation.
 
@@ -463,7 +505,8 @@ def validate(
     if endpoint is not None:
         findings = _check_endpoint(project, endpoint, graph, settings, timeout)
     else:
-        built = build_graph(project, catalogue=catalogue, settings=settings, engine=engine)
+        cache = _cache(project, cache_dir, no_cache, engine)
+        built = build_graph(project, catalogue=catalogue, settings=settings, engine=engine, cache=cache)
         findings = check(
             project, built.graph, settings, engine=engine, report=(built.report, built.shapes)
         )

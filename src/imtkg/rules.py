@@ -167,11 +167,32 @@ def materialize(store: ox.Store, ontology: Graph) -> int:
         if all(triple in closed for triple in _schema_triples(store, INFERRED_GRAPH)):
             break
         axioms = schema_graph(store, ontology)
+    _drop_meaningless(store)
+    return _size(store, INFERRED_GRAPH) - before
+
+
+def materialize_data(store: ox.Store, schema: Schema) -> int:
+    """Close the default graph of ``store`` under the data rules of an already closed schema
+    (:func:`tables` of :func:`close_schema`), without closing the schema again; add each new
+    meaningful triple to the default graph and to INFERRED_GRAPH; return how many were added.
+
+    With the schema :func:`materialize` closed on a graph, this adds to a part of that graph what
+    :func:`materialize` adds to it from the data (not the schema-level triples): the incremental
+    build (:mod:`imtkg.incremental`) derives the triples about changed nodes again this way,
+    without closing the schema with owlrl each time.
+    """
+    before = _size(store, INFERRED_GRAPH)
+    _close_data(store, schema)
+    _drop_meaningless(store)
+    return _size(store, INFERRED_GRAPH) - before
+
+
+def _drop_meaningless(store: ox.Store) -> None:
+    """Take the inferred triples :func:`imtkg.reasoning.meaningful` drops out of both graphs."""
     store.update(
         f"DELETE {{ ?s ?p ?o . GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
         f"WHERE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} FILTER(!({meaningful_filter()})) }}"
     )
-    return _size(store, INFERRED_GRAPH) - before
 
 
 def schema_graph(store: ox.Store, ontology: Graph) -> Graph:
@@ -522,6 +543,7 @@ __all__ = [
     "UnsupportedAxiom",
     "close_schema",
     "materialize",
+    "materialize_data",
     "meaningful_filter",
     "rules",
     "schema_graph",

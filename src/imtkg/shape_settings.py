@@ -95,7 +95,7 @@ def apply_settings(shapes: Graph, settings: ValidationSettings) -> Graph:
 
 
 #: The properties whose values record when something happened (not when it is planned).
-_RECORD_DATES = (DCTERMS.issued, DCTERMS.date, DCTERMS.dateSubmitted, IMTKG.approvalDate)
+RECORD_DATES = (DCTERMS.issued, DCTERMS.date, DCTERMS.dateSubmitted, IMTKG.approvalDate)
 
 
 def newest_recorded_date(data: Graph) -> date | None:
@@ -112,7 +112,7 @@ def newest_recorded_date(data: Graph) -> date | None:
     datetime.date(2025, 11, 6)
     """
     days = []
-    for predicate in _RECORD_DATES:
+    for predicate in RECORD_DATES:
         for value in data.objects(None, predicate):
             if isinstance(value, Literal) and value.datatype == XSD.date:
                 parsed = value.toPython()
@@ -124,7 +124,7 @@ def newest_recorded_date(data: Graph) -> date | None:
 def newest_recorded_date_in_store(store: Store) -> date | None:
     """:func:`newest_recorded_date` of the default graph of an Oxigraph store."""
     days = []
-    for predicate in _RECORD_DATES:
+    for predicate in RECORD_DATES:
         for quad in store.quads_for_pattern(None, NamedNode(str(predicate)), None, DefaultGraph()):
             value = quad.object
             if isinstance(value, OxLiteral) and value.datatype.value == str(XSD.date):

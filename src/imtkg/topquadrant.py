@@ -65,7 +65,7 @@ def validate_ntriples(data: bytes, shapes: Graph) -> ValidationReport:
     Blank-node labels are kept: a blank node ``_:x`` of ``data`` is ``BNode("x")`` in the results
     and the report graph.
     """
-    return _report(_engine().validate(data, _ntriples(shapes)), shapes)
+    return report_of_graph(_engine().validate(data, _ntriples(shapes)), shapes)
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
@@ -271,7 +271,7 @@ def _term(node: Any) -> Node:
     return Literal(lexical, datatype=None if datatype == XSD.string else datatype)
 
 
-def _report(graph: Graph, shapes: Graph) -> ValidationReport:
+def report_of_graph(graph: Graph, shapes: Graph) -> ValidationReport:
     """The :class:`ValidationReport` of TopQuadrant's report graph, made to read as pySHACL's.
 
     Three things differ in TopQuadrant's own report and are changed: its ``sh:conforms`` means
