@@ -5,7 +5,8 @@ tarball, a folder or an RDF file) is known by its *fingerprint*: the SHA-256 of 
 a folder of the relative paths and SHA-256 of all its files. What is slow to make from an input,
 the Relaton import of the catalogue (over a minute for the whole ITU catalogue) and the ingestion
 of a resolution text, is kept as N-Triples under the cache folder, keyed by the fingerprints it
-depends on and by the imtkg version (a new version never reads an older version's entries).
+depends on and by the imtkg version and a digest of its code (what other code made is never
+read).
 
 An entry is one file written atomically (a temporary file, then a rename), whose first line
 carries the SHA-256 and the triple count of the N-Triples after it. An entry whose first line or
@@ -23,6 +24,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +37,18 @@ CACHE_VARIABLE = "IMTKG_CACHE_DIR"
 
 _HEADER = re.compile(rb"# imtkg-cache sha256=([0-9a-f]{64}) triples=([0-9]+)\n")
 _CHUNK = 1 << 20
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """This imtkg's version and a digest of its code: what one imtkg cached, another does not read
+    (a changed rule or shape compiler would otherwise reuse stale results)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return f"{__version__}-{digest.hexdigest()[:12]}"
 
 
 def default_cache_dir(project_root: Path) -> Path:
@@ -111,7 +125,7 @@ class Cache:
         """The file of the entry ``key`` of ``kind`` (``catalogue``, ``ingested``…)."""
         if not re.fullmatch(r"[a-z-]+", kind) or not re.fullmatch(r"[0-9a-f]{16,64}", key):
             raise ValueError(f"not a cache kind and key: {kind!r}, {key!r}")
-        return self.root / f"v{__version__}" / kind / f"{key}.nt"
+        return self.root / f"v{code_version()}" / kind / f"{key}.nt"
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The N-Triples of an entry, or ``None`` when there is none or it is corrupt (then deleted)."""
