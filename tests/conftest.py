@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import os
 import shutil
@@ -170,3 +171,14 @@ def _cache_dir(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IMTKG_CACHE_DIR", str(tmp_path_factory.mktemp("imtkg-cache")))
         yield
+
+
+@pytest.fixture(autouse=True)
+def _close_build_states():
+    """Close the on-disk stores a test's incremental builds opened (each holds some fifty files):
+    a session that kept them all would run out of the file descriptors ``select`` can watch."""
+    yield
+    from imtkg.incremental import forget_open_states
+
+    if forget_open_states():
+        gc.collect()

@@ -70,7 +70,6 @@ class Build:
     shapes: Graph | None = field(default=None, repr=False)
     closed: Graph | None = field(default=None, repr=False)
     inferred_triples: Graph | None = field(default=None, repr=False)
-    engine: str = "fast"
 
     @property
     def graph(self) -> Graph:
@@ -282,7 +281,6 @@ def _build_reference(
         shapes=shapes,
         closed=inference.graph,
         inferred_triples=inference.inferred,
-        engine="reference",
     )
 
 

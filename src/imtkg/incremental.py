@@ -761,6 +761,15 @@ def _json_term(value) -> Node | None:
 _OPEN: dict[Path, tuple[ox.Store, ox.Store]] = {}
 
 
+def forget_open_states() -> int:
+    """Let go of the stores of the cache folders this process has opened (each keeps some fifty
+    files open); they close once no build refers to them. For a process that builds many projects
+    (a test session, a service). Returns how many folders were open."""
+    count = len(_OPEN)
+    _OPEN.clear()
+    return count
+
+
 class _State:
     """The state folder: the two stores and ``state.json``."""
 
