@@ -47,7 +47,8 @@ print(json.dumps({"call_s": t2 - t1, "process_s": t2 - t0, "full": work.full,
     "changed": list(work.changed), "inference": work.inference,
     "shapes_kept": work.shapes_kept, "shapes_whole": len(work.shapes_whole),
     "shapes_focused": len(work.shapes_focused), "views_run": len(work.views_run),
-    "results": len(build.report.results), "triples": build.asserted + build.inferred}))
+    "results": len(build.report.results), "triples": build.asserted + build.inferred,
+    "seconds": work.seconds}))
 """
 
 CHECK = r"""
@@ -94,15 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     catalogue = args.catalogue.resolve() if args.catalogue else None
     print(f"project copy {project}; catalogue {catalogue or 'none'}")
     print(
-        "| run | build call s | process s | inference | shapes kept / whole / focused | views run "
-        "| results |"
+        "| run | build call s | graph / validation / views s | process s | inference "
+        "| shapes kept / whole / focused | views run | results |"
     )
-    print("|---|---:|---:|---|---|---:|---:|")
+    print("|---|---:|---|---:|---|---|---:|---:|")
 
     def step(name: str) -> None:
         r = run(STEP, project, cache, catalogue)
+        stages = " / ".join(f"{r['seconds'].get(k, 0):.2f}" for k in ("graph", "validation", "views"))
         print(
-            f"| {name} | {r['call_s']:.2f} | {r['process_s']:.2f} | {r['inference']} | "
+            f"| {name} | {r['call_s']:.2f} | {stages} | {r['process_s']:.2f} | {r['inference']} | "
             f"{r['shapes_kept']} / {r['shapes_whole']} / {r['shapes_focused']} | {r['views_run']} | "
             f"{r['results']} |",
             flush=True,
