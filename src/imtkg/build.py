@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from . import __version__, oxstore
+from . import __version__, oxstore, topquadrant
 from .catalogue import import_relaton, ref_of
 from .errors import InputError
 from .graph import load_turtle, new_graph, parse_rdf, stamp_version
@@ -29,7 +30,7 @@ from .namespaces import IMTKG
 from .output import FORMATS, replace_directory, serialize, write_text_atomic
 from .pictures import write_pictures
 from .project import Project
-from .queries import Table, load_catalogue, run_query, run_query_on_store
+from .queries import Query, Table, load_catalogue, run_query, run_query_on_store
 from .reasoning import infer
 from .rules import materialize
 from .shape_settings import (
@@ -194,20 +195,30 @@ def build_graph(
     store, asserted, inferred = _closed_store(project, catalogue, ontology, ingested)
     settings = _settings(settings, newest_recorded_date_in_store(store))
     shapes = apply_settings(load_turtle(project.shape_files()), settings)
-    report = validate(oxstore.ntriples(store), shapes, engine="fast")
-    tables = {name: run_query_on_store(store, query) for name, query in queries.items()}
+    # Oxigraph and the JVM both let go of the GIL: the store's dump and then the queries run in a
+    # thread of their own while the JVM starts and validates.
+    with ThreadPoolExecutor(1, thread_name_prefix="imtkg-store") as pool:
+        data = pool.submit(oxstore.ntriples, store)
+        tables = pool.submit(_tables, store, queries)
+        topquadrant.start()
+        report = validate(data.result(), shapes, engine="fast")
     return Build(
         ontology,
         asserted,
         inferred,
         ingested,
         report,
-        tables,
+        tables.result(),
         settings,
         integrity_shapes,
         store=store,
         shapes=shapes,
     )
+
+
+def _tables(store: ox.Store, queries: dict[str, Query]) -> dict[str, Table]:
+    """The table of every query of the catalogue, run on ``store``."""
+    return {name: run_query_on_store(store, query) for name, query in queries.items()}
 
 
 def closed_store(project: Project | None = None, catalogue: Path | None = None) -> ox.Store:
