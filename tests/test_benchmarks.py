@@ -234,3 +234,39 @@ def test_the_runner_measures_both_pipelines_end_to_end(tmp_path: Path):
     for step in ["validate", *views]:
         assert imtkg[step]["answer"]["digest"] == stock[step]["answer"]["digest"], step
     assert f"same: {len(manifest['planted'])} results" in done.stdout
+
+
+def test_the_catalogue_benchmark_compares_the_whole_build_with_oxigraphs_load(tmp_path: Path):
+    # A stand-in for the imported catalogue: an edition of a Recommendation, as N-Triples.
+    catalogue = tmp_path / "catalogue.nt"
+    catalogue.write_text(
+        "<https://w3id.org/imtkg/id/synthetic/rec/y9001/2020> "
+        "<http://purl.org/dc/terms/title> \"A synthetic title\"@en .\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "catalogue.py"), str(catalogue), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "| run | Oxigraph load s | imtkg whole build s | asserted | inferred | results |" in lines
+    shipped = build_graph()
+    [run] = [line for line in lines if line.startswith("| 1 |")]
+    assert run.endswith(f"| {shipped.asserted + 1:,} | {shipped.inferred:,} | {len(shipped.report.results)} |")
+    assert any(line.startswith("whole build / Oxigraph load: ") for line in lines)
+
+
+def test_the_catalogue_benchmark_says_when_the_file_is_missing(tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "catalogue.py"), str(tmp_path / "none.nt")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 2
+    assert "none.nt: no such file (make it with `imtkg import relaton`)" in done.stderr
