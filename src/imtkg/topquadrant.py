@@ -364,10 +364,13 @@ class _Engine:
         """A Jena model of N-Triples, with their blank-node labels as given.
 
         Raises :class:`TopQuadrantError` naming ``what`` (``data``, ``shapes``) and the line
-        when the N-Triples are malformed.
+        when the N-Triples are malformed. The parser's checks of IRIs and literal values are
+        off: they only give warnings, which the quiet error handler drops (a syntax error is
+        still an error).
         """
         model = self.models.createDefaultModel()
-        parser = self.parser.create().source(self.stream(self.bytes(ntriples))).lang(self.ntriples)
+        source = self.stream(self.bytes(ntriples))
+        parser = self.parser.create().source(source).lang(self.ntriples).checking(False)
         try:
             parser.labelToNode(self.labels.createUseLabelAsGiven()).errorHandler(
                 self.quiet
