@@ -159,10 +159,14 @@ def materialize(store: ox.Store, ontology: Graph) -> int:
     """
     before = _size(store, INFERRED_GRAPH)
     axioms = schema_graph(store, ontology)
+    # Nothing inferred yet: what the first round adds is INFERRED_GRAPH (and the few schema
+    # triples), so that graph is the next round's delta and the round writes no copy of its own.
+    first_round_is_inferred = before == 0
     while True:
         closed = close_schema(axioms)
         _insert(store, _new_schema_triples(axioms, closed))
-        _close_data(store, tables(closed))
+        _close_data(store, tables(closed), first_round_is_inferred)
+        first_round_is_inferred = False
         # The data rules may have added axioms (say, a typing as owl:FunctionalProperty).
         if all(triple in closed for triple in _schema_triples(store, INFERRED_GRAPH)):
             break
@@ -322,7 +326,8 @@ class Rule:
 
     def update(self, delta: ox.NamedNode | None, out: ox.NamedNode) -> str:
         """The SPARQL update adding the new head triples to the default graph, INFERRED_GRAPH and
-        graph ``out``: for every match, or (semi-naive) for those using a triple of ``delta``."""
+        graph ``out`` (which may be INFERRED_GRAPH itself): for every match, or (semi-naive) for
+        those using a triple of ``delta``."""
         head = _terms(self.head)
         body = [_terms(pattern) for pattern in self.body]
         if delta is None:
@@ -339,8 +344,9 @@ class Rule:
             where = f"VALUES ({self.variables}) {{ {rows} }} {where}"
         if self.condition:
             where += f" FILTER({_terms(self.condition)})"
+        copy = f" GRAPH {out} {{ {head} }}" if out != INFERRED_GRAPH else ""
         return (
-            f"INSERT {{ {head} . GRAPH {INFERRED_GRAPH} {{ {head} }} GRAPH {out} {{ {head} }} }} "
+            f"INSERT {{ {head} . GRAPH {INFERRED_GRAPH} {{ {head} }}{copy} }} "
             f"WHERE {{ {where} FILTER NOT EXISTS {{ {head} }} }}"
         )
 
@@ -388,23 +394,26 @@ def _terms(template: str) -> str:
     return template.format(a=_A, same=_SAME_AS)
 
 
-def _close_data(store: ox.Store, schema: Schema) -> None:
+def _close_data(store: ox.Store, schema: Schema, first_round_is_inferred: bool = False) -> None:
     """Run the data rules (and the literal ``owl:sameAs`` step) until a round adds nothing.
 
     The first round matches the whole default graph; each later one only the matches that use a
-    triple the round before added (semi-naive evaluation), kept in one of two delta graphs.
+    triple the round before added (semi-naive evaluation), kept in one of two delta graphs. With
+    ``first_round_is_inferred`` (INFERRED_GRAPH held nothing but schema triples before), the first
+    round's delta is INFERRED_GRAPH itself: a delta may hold more than the round added, never less.
     """
     data_rules = rules(schema)
-    delta, out = None, DELTA_GRAPHS[0]
-    store.remove_graph(out)
+    delta, out = None, INFERRED_GRAPH if first_round_is_inferred else DELTA_GRAPHS[0]
+    store.remove_graph(DELTA_GRAPHS[0])
     while True:
         for rule in data_rules:
             store.update(rule.update(delta, out))
         _apply_literal_equalities(store, _literal_equalities(store, schema), out)
-        if delta is not None:
+        if delta is not None and delta != INFERRED_GRAPH:
             store.remove_graph(delta)
         if not _has_triples(store, out):
-            store.remove_graph(out)
+            if out != INFERRED_GRAPH:
+                store.remove_graph(out)
             return
         delta, out = out, DELTA_GRAPHS[1] if out == DELTA_GRAPHS[0] else DELTA_GRAPHS[0]
 
@@ -495,7 +504,7 @@ def _add(
     store: ox.Store, triples: Iterable[tuple[ox.Term, ox.Term, ox.Term]], out: ox.NamedNode | None = None
 ) -> None:
     """Add the triples missing from the default graph to it, to INFERRED_GRAPH and to ``out``."""
-    graphs = [ox.DefaultGraph(), INFERRED_GRAPH, *([out] if out is not None else [])]
+    graphs = [ox.DefaultGraph(), INFERRED_GRAPH, *([out] if out not in (None, INFERRED_GRAPH) else [])]
     new = []
     for triple in set(triples):
         if ox.Quad(*triple, graphs[0]) not in store:
