@@ -16,7 +16,9 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -336,3 +338,21 @@ def test_a_damaged_cache_is_ignored_then_removed_and_validation_gives_the_same_r
 
     assert (process.returncode, process.stdout) == (0, "False\n['http://example.org/a']\n"), process.stderr
     assert not cache.exists()  # so that the next JVM records a new one
+
+
+def test_records_and_partial_caches_left_by_dead_processes_are_deleted_after_an_hour(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMTKG_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("IMTKG_JVM_AOT", raising=False)
+    folder = tmp_path / "jvm"
+    folder.mkdir()
+    old_record, old_partial = folder / "topquadrant-x.1.aotconf", folder / "topquadrant-x.2.partial"
+    new_record, cache = folder / "topquadrant-x.3.aotconf", folder / "topquadrant-x.aot"
+    for path in (old_record, old_partial, new_record, cache):
+        path.write_bytes(b"...")
+    two_hours_ago = time.time() - 7200
+    for path in (old_record, old_partial, cache):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    topquadrant._AotCache.of(Path(sys.executable), (25, 0, 2), [], ["-Xmx256m"])
+
+    assert sorted(p.name for p in folder.iterdir()) == sorted([cache.name, new_record.name])

@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -249,6 +250,7 @@ class _AotCache:
             return None
         if not os.access(folder, os.W_OK):
             return None
+        _forget_leftovers(folder)
         return cls(java, folder / f"topquadrant-{digest.hexdigest()[:16]}.aot", options)
 
     def options(self) -> list[str]:
@@ -310,6 +312,22 @@ class _AotCache:
         finally:
             self.config.unlink(missing_ok=True)
             partial.unlink(missing_ok=True)
+
+
+#: How old a record or a partial cache must be to count as left by a process that died.
+LEFTOVER_SECONDS = 3600
+
+
+def _forget_leftovers(folder: Path) -> None:
+    """Delete the records and partial caches of ``folder`` older than :data:`LEFTOVER_SECONDS`:
+    a process killed while its JVM recorded, or while it made the cache, leaves them behind."""
+    now = time.time()
+    for path in [*folder.glob("*.aotconf"), *folder.glob("*.partial")]:
+        try:
+            if now - path.stat().st_mtime > LEFTOVER_SECONDS:
+                path.unlink()
+        except OSError:
+            continue
 
 
 class _Engine:
