@@ -216,7 +216,7 @@ def _stop_jvm(jpype: Any) -> None:
 class _AotCache:
     """This machine's ahead-of-time cache of the JVM (JEP 483, Java 24 and newer): the classes
     TopQuadrant SHACL and Jena load, already parsed and linked, and the profiles of the methods
-    they run, so that a new process validates sooner (on the ITU catalogue, about a second less).
+    they run, so that a new process validates sooner (the shipped build 2.9 → 2.1 s).
 
     The cache is a file of the imtkg cache folder (:func:`imtkg.cache.cache_base`), ``jvm/``, named
     by a digest of the Java runtime, the jars and the JVM options (any change makes a new one). A
