@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -265,7 +265,8 @@ class _AotCache:
     def quiet() -> Iterator[None]:
         """Standard output sent to nowhere: a recording JVM says on it, whatever ``-Xlog`` says,
         that it recorded (which would end up in the output of ``imtkg query``, say)."""
-        sys.stdout.flush()
+        with suppress(OSError, ValueError):  # a closed pipe or stream: nothing to flush into it
+            sys.stdout.flush()
         saved, nowhere = os.dup(1), os.open(os.devnull, os.O_WRONLY)
         os.dup2(nowhere, 1)
         try:
