@@ -25,16 +25,23 @@ import functools
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 import imtkg.shape_settings
+from imtkg import oxstore
 from imtkg.build import build_graph
 from imtkg.graph import load_turtle, new_graph, parse_turtle
 from imtkg.ingest import ingest_resolution
 from imtkg.project import Project
 from imtkg.reasoning import infer
-from imtkg.shape_settings import ValidationSettings, apply_settings, newest_recorded_date
+from imtkg.shape_settings import (
+    ValidationSettings,
+    apply_settings,
+    newest_recorded_date,
+    newest_recorded_date_in_store,
+)
 from imtkg.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,6 +304,26 @@ def build():
 def test_the_build_checks_as_of_the_newest_day_its_data_records(build):
     assert build.settings.as_of == newest_recorded_date(build.graph) == date(2025, 11, 6)
     assert build.settings.max_roadmap_age_days == ValidationSettings().max_roadmap_age_days
+
+
+def test_the_store_and_the_graph_agree_on_the_newest_recorded_day():
+    """Given recorded days, an ill-typed one, a planned (target) day, a year and a day in a named
+    graph: the newest valid recorded day of the default graph, whichever way it is read."""
+    data = new_graph().parse(
+        format="turtle",
+        data="""@prefix dct: <http://purl.org/dc/terms/> . @prefix imtkg: <https://w3id.org/imtkg/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:a> dct:issued "2024-03-01"^^xsd:date ; dct:date "2024-13-40"^^xsd:date ;
+            imtkg:targetDate "2031-01-01"^^xsd:date .
+        <urn:b> imtkg:approvalDate "2024-07-09"^^xsd:date ; dct:issued "2030"^^xsd:gYear .
+        <urn:c> dct:dateSubmitted "2024-07-08Z"^^xsd:date .""",
+    )
+    store = ox.Store()
+    oxstore.add_graph(store, data)
+    late = ox.Literal("2029-01-01", datatype=ox.NamedNode(str(XSD.date)))
+    store.add(ox.Quad(ox.NamedNode("urn:d"), ox.NamedNode(str(DCT.issued)), late, ox.NamedNode("urn:g")))
+    assert newest_recorded_date_in_store(store) == newest_recorded_date(data) == date(2024, 7, 9)
+    assert newest_recorded_date_in_store(ox.Store()) is None
 
 
 def test_the_shipped_build_conforms_and_has_exactly_the_expected_obligation_findings(build):

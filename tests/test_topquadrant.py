@@ -254,6 +254,57 @@ def test_malformed_ntriples_are_an_error_naming_the_line():
     assert str(raised.value).startswith("TopQuadrant SHACL cannot read the data as N-Triples: [line: 2, col:")
 
 
+def test_a_file_of_ntriples_gives_what_its_bytes_give(tmp_path):
+    data = turtle('ex:a a ex:Thing . _:b a ex:Thing ; ex:name "b" .')
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .")
+    path = tmp_path / "data.nt"
+    path.write_bytes(data.serialize(format="nt", encoding="utf-8"))
+
+    report = validate_ntriples(path, shapes)
+
+    assert report.results == validate_ntriples(path.read_bytes(), shapes).results
+    assert without_messages(report.results) == without_messages(validate(path, shapes).results)
+    assert [r.focus for r in report.results] == [EX.a]
+    assert path.read_bytes() == data.serialize(format="nt", encoding="utf-8")  # read, not changed
+
+
+def test_a_malformed_or_missing_file_is_an_error_naming_it(tmp_path):
+    shapes = turtle("ex:S a sh:NodeShape ; sh:targetNode ex:a .")
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<http://example.org/a> <http://example.org/name> "a" .\nex:b ex:name "b" .\n')
+
+    with pytest.raises(TopQuadrantError) as malformed:
+        validate_ntriples(bad, shapes)
+    with pytest.raises(TopQuadrantError) as missing:
+        validate_ntriples(tmp_path / "none.nt", shapes)
+
+    assert str(malformed.value).startswith(f"TopQuadrant SHACL cannot read the data in {bad} as N-Triples: [line: 2")
+    assert str(missing.value).startswith(f"TopQuadrant SHACL cannot read the data in {tmp_path / 'none.nt'}")
+
+
+def test_literals_are_matched_as_terms_as_in_the_store():
+    """Jena's default graph matches literal values (the decimal 1.0 is the integer 1); Oxigraph,
+    which the views query, and pySHACL match terms: a query for the integer 1 finds ex:one only."""
+    data = (
+        b'<http://example.org/one> <http://example.org/count> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        b'<http://example.org/one-point-zero> <http://example.org/count> "1.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    )
+    shapes = turtle(
+        """ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:count ;
+            sh:sparql [ sh:message "counts one" ; sh:select "SELECT $this WHERE { $this <http://example.org/count> 1 }" ] ."""
+    )
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    report = validate_ntriples(data, shapes)
+
+    assert [r.focus for r in report.results] == [EX.one]
+    assert [r.focus for r in validate(Graph().parse(data=data, format="nt"), shapes).results] == [EX.one]
+    assert [s["x"] for s in store.query("SELECT ?x WHERE { ?x <http://example.org/count> 1 }")] == [
+        ox.NamedNode(str(EX.one))
+    ]
+
+
 def test_no_java_runtime_is_a_clear_error(tmp_path):
     process = run_python(
         f"""

@@ -16,6 +16,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -195,13 +196,18 @@ def build_graph(
     store, asserted, inferred = _closed_store(project, catalogue, ontology, ingested)
     settings = _settings(settings, newest_recorded_date_in_store(store))
     shapes = apply_settings(load_turtle(project.shape_files()), settings)
-    # Oxigraph and the JVM both let go of the GIL: the store's dump and then the queries run in a
-    # thread of their own while the JVM starts and validates.
-    with ThreadPoolExecutor(1, thread_name_prefix="imtkg-store") as pool:
-        data = pool.submit(oxstore.ntriples, store)
+    # Oxigraph and the JVM both let go of the GIL: the store's dump (to a file the JVM reads
+    # itself) and then the queries run in a thread of their own while the JVM starts and validates.
+    with (
+        TemporaryDirectory(prefix="imtkg-build-") as folder,
+        ThreadPoolExecutor(1, thread_name_prefix="imtkg-store") as pool,
+    ):
+        data = Path(folder, "graph.nt")
+        dumped = pool.submit(oxstore.write_ntriples, store, data)
         tables = pool.submit(_tables, store, queries)
         topquadrant.start()
-        report = validate(data.result(), shapes, engine="fast")
+        dumped.result()
+        report = validate(data, shapes, engine="fast")
     return Build(
         ontology,
         asserted,

@@ -111,6 +111,12 @@ def ntriples(store: ox.Store, graph_name: ox.NamedNode | ox.DefaultGraph | None 
     return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
 
 
+def write_ntriples(store: ox.Store, path: Path) -> None:
+    """Write the default graph of ``store`` to the file ``path`` as N-Triples (Oxigraph writes it
+    without holding the GIL)."""
+    store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+
 def select(store: ox.Store, query: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
     """Run a SELECT query on the default graph of ``store``: its variables and rdflib rows."""
     solutions = store.query(query)

@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pyoxigraph import DefaultGraph, NamedNode, Store
-from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, Store
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, XSD
 
@@ -122,13 +121,14 @@ def newest_recorded_date(data: Graph) -> date | None:
 
 
 def newest_recorded_date_in_store(store: Store) -> date | None:
-    """:func:`newest_recorded_date` of the default graph of an Oxigraph store."""
+    """:func:`newest_recorded_date` of the default graph of an Oxigraph store (each distinct
+    ``xsd:date`` value read once: the catalogue repeats its days)."""
+    predicates = " ".join(str(NamedNode(str(p))) for p in RECORD_DATES)
+    query = f"""SELECT DISTINCT ?day WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?day
+        FILTER(isLiteral(?day) && DATATYPE(?day) = {NamedNode(str(XSD.date))}) }}"""
     days = []
-    for predicate in RECORD_DATES:
-        for quad in store.quads_for_pattern(None, NamedNode(str(predicate)), None, DefaultGraph()):
-            value = quad.object
-            if isinstance(value, OxLiteral) and value.datatype.value == str(XSD.date):
-                parsed = Literal(value.value, datatype=XSD.date).toPython()
-                if isinstance(parsed, date):
-                    days.append(parsed)
+    for solution in store.query(query):
+        parsed = Literal(solution["day"].value, datatype=XSD.date).toPython()
+        if isinstance(parsed, date):
+            days.append(parsed)
     return max(days, default=None)

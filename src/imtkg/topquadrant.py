@@ -12,8 +12,10 @@ command-line validator calls, without starting a process.
 :func:`imtkg.validation.validate` (pySHACL) returns for the same input: ``conforms`` means "no
 result of severity other than sh:Warning or sh:Info", as pySHACL's with ``allow_warnings``, and the
 report graph says so in its ``sh:conforms``; the results are read from the report and sorted the
-same way. The data goes to Jena as N-Triples, parsed with blank-node labels kept as given, and the
-report's nodes come back as rdflib terms with the same labels: a blank focus node of the report is
+same way. The data goes to Jena as N-Triples (bytes, or a file the JVM reads itself), parsed with
+blank-node labels kept as given into a graph that compares terms (as SHACL and rdflib do, not
+literal values: Jena's default graph would take ``"1"^^xsd:integer`` for ``"01"^^xsd:integer``), and
+the report's nodes come back as rdflib terms with the same labels: a blank focus node of the report is
 the blank node of the data (of the rdflib graph, or of the Oxigraph store the N-Triples came from).
 ``owl:imports`` are not followed, as in pySHACL.
 
@@ -68,8 +70,9 @@ class TopQuadrantError(ImtkgError):
     failed on its input (malformed N-Triples, a shape it cannot run, too little memory)."""
 
 
-def validate_ntriples(data: bytes, shapes: Graph) -> ValidationReport:
-    """Validate ``data``, N-Triples in UTF-8 (already closed under inference), against ``shapes``.
+def validate_ntriples(data: bytes | Path, shapes: Graph) -> ValidationReport:
+    """Validate ``data``, N-Triples in UTF-8 (already closed under inference), against ``shapes``:
+    bytes, or a file the JVM reads (no copy of it passes through Python).
 
     Blank-node labels are kept: a blank node ``_:x`` of ``data`` is ``BNode("x")`` in the results
     and the report graph.
@@ -341,6 +344,8 @@ class _Engine:
             self.ntriples = jpype.JClass("org.apache.jena.riot.Lang").NTRIPLES
             self.labels = jpype.JClass("org.apache.jena.riot.lang.LabelToNode")
             self.models = jpype.JClass("org.apache.jena.rdf.model.ModelFactory")
+            self.graphs = jpype.JClass("org.apache.jena.graph.GraphMemFactory")
+            self.file = jpype.JClass("java.io.File")
             self.stream = jpype.JClass("java.io.ByteArrayInputStream")
             self.riot_error = jpype.JClass("org.apache.jena.riot.RiotException")
             handlers = jpype.JClass("org.apache.jena.riot.system.ErrorHandlerFactory")
@@ -353,7 +358,7 @@ class _Engine:
         self.bytes = jpype.JArray(jpype.JByte)
         self.java_error = jpype.JException
 
-    def validate(self, data: bytes, shapes: bytes) -> Graph:
+    def validate(self, data: bytes | Path, shapes: bytes) -> Graph:
         """TopQuadrant's validation report, as an rdflib graph."""
         try:
             report = self.validation.validateModel(
@@ -379,16 +384,20 @@ class _Engine:
             )
         return graph
 
-    def model(self, ntriples: bytes, what: str) -> Any:
-        """A Jena model of N-Triples, with their blank-node labels as given.
+    def model(self, ntriples: bytes | Path, what: str) -> Any:
+        """A Jena model of N-Triples (bytes or a file), with their blank-node labels as given, on a
+        graph that compares terms.
 
         Raises :class:`TopQuadrantError` naming ``what`` (``data``, ``shapes``) and the line
-        when the N-Triples are malformed. The parser's checks of IRIs and literal values are
-        off: they only give warnings, which the quiet error handler drops (a syntax error is
-        still an error).
+        when the N-Triples are malformed, or the file when it cannot be read. The parser's checks
+        of IRIs and literal values are off: they only give warnings, which the quiet error handler
+        drops (a syntax error is still an error).
         """
-        model = self.models.createDefaultModel()
-        source = self.stream(self.bytes(ntriples))
+        model = self.models.createModelForGraph(self.graphs.createDefaultGraphSameTerm())
+        if isinstance(ntriples, Path):
+            source, what = self.file(str(ntriples)).toPath(), f"{what} in {ntriples}"
+        else:
+            source = self.stream(self.bytes(ntriples))
         parser = self.parser.create().source(source).lang(self.ntriples).checking(False)
         try:
             parser.labelToNode(self.labels.createUseLabelAsGiven()).errorHandler(

@@ -73,10 +73,11 @@ class ValidationReport:
 ENGINES = ("fast", "reference")
 
 
-def validate(data: Graph | bytes, shapes: Graph, engine: str = "reference") -> ValidationReport:
+def validate(data: Graph | bytes | Path, shapes: Graph, engine: str = "reference") -> ValidationReport:
     """Validate ``data`` (already closed under inference) against ``shapes``.
 
-    ``data`` is an rdflib graph, or N-Triples bytes (as the fast store dumps them). The
+    ``data`` is an rdflib graph, or N-Triples as bytes or in a file (as the fast store dumps
+    them). The
     ``reference`` engine is pySHACL, run without its own inference (the build closes the graph
     once first); ``fast`` is TopQuadrant SHACL (:mod:`imtkg.topquadrant`). Both give the same
     results (focus node, shape, severity, path and value).
@@ -84,13 +85,15 @@ def validate(data: Graph | bytes, shapes: Graph, engine: str = "reference") -> V
     if engine == "fast":
         from . import topquadrant
 
-        if isinstance(data, bytes):
+        if isinstance(data, bytes | Path):
             return topquadrant.validate_ntriples(data, shapes)
         return topquadrant.validate_graph(data, shapes)
     if engine != "reference":
         raise ValueError(f"unknown SHACL engine {engine!r}")
     if isinstance(data, bytes):
         data = Graph().parse(data=data, format="nt")
+    elif isinstance(data, Path):
+        data = Graph().parse(data, format="nt")
     conforms, report, text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
