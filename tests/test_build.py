@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import filecmp
+import tempfile
+from pathlib import Path
 
 import pytest
 from rdflib.namespace import RDF
 
 from imtkg.build import build_graph, write_dist
-from imtkg.errors import SourceError
+from imtkg.errors import InputError, SourceError
 from imtkg.namespaces import ID, IMTKG
 
 
@@ -105,3 +107,21 @@ def test_a_bad_source_text_stops_the_build(project_copy):
     (project_copy.sources_dir / "broken.txt").write_text("not a resolution\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"broken.txt:1: expected a resolution heading"):
         build_graph(project_copy)
+
+
+def test_a_full_disk_for_the_graph_to_validate_is_a_clear_error(tmp_path, monkeypatch):
+    """Given a temporary folder the dump of the graph cannot be written to (Oxigraph's own error
+    for a full disk names no file), the build stops with an error naming the file and what to do,
+    and leaves nothing in the temporary folder."""
+    from imtkg import oxstore
+
+    write = oxstore.write_ntriples
+    monkeypatch.setattr(oxstore, "write_ntriples", lambda store, path: write(store, Path("/dev/full")))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(
+        InputError,
+        match=r"cannot write the graph to validate to .*imtkg-build-.*graph\.nt "
+        r"\(No space left on device.*\); set TMPDIR to a folder with room for it",
+    ):
+        build_graph()
+    assert list(tmp_path.iterdir()) == []

@@ -206,7 +206,13 @@ def build_graph(
         dumped = pool.submit(oxstore.write_ntriples, store, data)
         tables = pool.submit(_tables, store, queries)
         topquadrant.start()
-        dumped.result()
+        try:
+            dumped.result()
+        except OSError as error:  # a full disk, say: Oxigraph's message has no file name
+            raise InputError(
+                f"cannot write the graph to validate to {data} ({error}); "
+                "set TMPDIR to a folder with room for it"
+            ) from None
         report = validate(data, shapes, engine="fast")
     return Build(
         ontology,
