@@ -228,7 +228,11 @@ class Imtkg(Stage):
         if step == "validate":
             from imtkg.validation import validate
 
-            report = validate(oxstore.ntriples(store), self.state["shapes"], engine="fast")
+            # As build_graph does: the store dumped to a file that the JVM reads itself.
+            data = self.work / "graph.nt"
+            oxstore.write_ntriples(store, data)
+            report = validate(data, self.state["shapes"], engine="fast")
+            data.unlink()
             self.state["report"] = report
             return report_answer(report.graph)
         if step.startswith("view:"):
