@@ -13,7 +13,9 @@ same literal; rdflib does not), and blank nodes keep their labels both ways.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,6 +119,23 @@ def write_ntriples(store: ox.Store, path: Path) -> None:
     store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large result of acyclic objects is built.
+
+    Its collections, set off by the allocations alone, cannot free any of those objects and took a
+    tenth of the 1M-triple roadmap view's time (0.98 s → 0.89 s). Reference counting still frees
+    everything; the collector is enabled again after, unless it was already disabled.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def select(store: ox.Store, query: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
     """Run a SELECT query on the default graph of ``store``: its variables and rdflib rows."""
     solutions = store.query(query)
@@ -132,7 +151,8 @@ def select(store: ox.Store, query: str) -> tuple[tuple[str, ...], list[tuple[Nod
         return converted
 
     indices = range(len(variables))
-    rows = [tuple(term(solution[i]) for i in indices) for solution in solutions]
+    with _cycle_collector_paused():
+        rows = [tuple(term(solution[i]) for i in indices) for solution in solutions]
     return variables, rows
 
 
