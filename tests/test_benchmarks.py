@@ -178,13 +178,18 @@ def test_the_report_gives_ratios_exponents_and_caps_as_measured():
     small.results["stock"]["reason"] = Result(8.0, 60.0, {"triples": 20_000})
     large.results["imtkg"]["reason"] = Result(20.0, 400.0, {"triples": 120_000})
     large.results["stock"]["reason"] = Result(status="cap", note="> 600 s")
+    small.results["imtkg"]["view:views/roadmap"] = Result(0.01, 50.0, {"rows": 100, "digest": "a"})
+    large.results["imtkg"]["view:views/roadmap"] = Result(0.15, 400.0, {"rows": 1_200, "digest": "b"})
     table = "\n".join(run.dataset_table(large, 600))
     assert "| reasoning (OWL 2 RL) | 20.0 | 400 | > 600 s | — | > 30.0× |" in table
     assert "| reasoning (OWL 2 RL) | 2.000 | 50 | 8.000 | 60 | 4.0× |" in "\n".join(
         run.dataset_table(small, 600)
     )
     growth = "\n".join(run.growth_table([large, small], ["imtkg", "stock"], 600))
-    assert "| reasoning (OWL 2 RL) | 1.00 | > 1.88 |" in growth
+    assert "| reasoning (OWL 2 RL) | 1.00 | > 1.88 | — |" in growth
+    # 15 times the time and 12 times the rows for 10 times the triples.
+    assert "| view views/roadmap | 1.18 | — | 1.08 |" in growth
+    assert "A stage that grows as n log n has 10k→100k k = 1.10." in growth
 
 
 def test_the_runner_measures_both_pipelines_end_to_end(tmp_path: Path):
