@@ -172,8 +172,8 @@ def test_no_synthetic_project_is_written_into_the_shipped_project():
 def test_the_report_gives_ratios_exponents_and_caps_as_measured():
     run = _runner()
     Result, Dataset = run.Result, run.Dataset
-    small = Dataset("synthetic-10k", Path("."), 10_000, 10_000)
-    large = Dataset("synthetic-100k", Path("."), 100_000, 100_000)
+    small = Dataset("synthetic-10k", Path("."), 10_000, 10_000, 8_000)
+    large = Dataset("synthetic-100k", Path("."), 100_000, 100_000, 98_000)
     small.results["imtkg"]["reason"] = Result(2.0, 50.0, {"triples": 12_000})
     small.results["stock"]["reason"] = Result(8.0, 60.0, {"triples": 20_000})
     large.results["imtkg"]["reason"] = Result(20.0, 400.0, {"triples": 120_000})
@@ -190,6 +190,7 @@ def test_the_report_gives_ratios_exponents_and_caps_as_measured():
     # 15 times the time and 12 times the rows for 10 times the triples.
     assert "| view views/roadmap | 1.18 | — | 1.08 |" in growth
     assert "A stage that grows as n log n has 10k→100k k = 1.10." in growth
+    assert "grows faster than the whole (10k→100k from 8,000 to 98,000 triples (k = 1.09))" in growth
 
 
 def test_the_runner_measures_both_pipelines_end_to_end(tmp_path: Path):
