@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
@@ -231,6 +232,9 @@ def test_the_runner_measures_both_pipelines_end_to_end(tmp_path: Path):
         for step, result in results.items():
             assert result["status"] == "ok", (step, result)
             assert result["seconds"] >= 0 and result["peak_mb"] > 0
+    # Every imtkg view takes milliseconds at 5k: it was run five times, its median kept.
+    assert {imtkg[v]["runs"] for v in views} == {5}
+    assert {imtkg[s]["runs"] for s in ("load", "reason", "validate")} == {1}
     manifest = json.loads(
         (
             tmp_path / "work" / "synthetic-5k" / "project" / "data" / "synthetic" / "manifest.json"
@@ -240,6 +244,50 @@ def test_the_runner_measures_both_pipelines_end_to_end(tmp_path: Path):
     for step in ["validate", *views]:
         assert imtkg[step]["answer"]["digest"] == stock[step]["answer"]["digest"], step
     assert f"same: {len(manifest['planted'])} results" in done.stdout
+
+
+def test_the_lookup_benchmark_reads_the_closed_graphs_of_a_run(tmp_path: Path):
+    work = tmp_path / "work"
+    done = subprocess.run(
+        [sys.executable, str(RUNNER), "--sizes", "5k", "--no-catalogue", "--pipelines", "imtkg",
+         "--stages", "views", "--work", str(work), "--json", str(tmp_path / "figures.json")],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    closed = json.loads((tmp_path / "figures.json").read_text())["datasets"][0]["results"]["imtkg"]
+    quads = ox.parse(path=work / "synthetic-5k" / "imtkg" / "closed.nq", format=ox.RdfFormat.N_QUADS)
+    items = len({q.subject for q in quads if q.predicate.value == str(IMTKG.imtGeneration)})
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "lookups.py"), str(work), "--runs", "1"],
+        capture_output=True, text=True, timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    [row] = [line for line in done.stdout.splitlines() if line.startswith("| synthetic-5k |")]
+    assert row.startswith(f"| synthetic-5k | {closed['reason']['answer']['triples']:,} | {items:,} |")
+
+
+def test_the_lookup_benchmark_gives_the_growth_of_all_the_lookups():
+    spec = importlib.util.spec_from_file_location("benchmark_lookups", ROOT / "benchmarks" / "lookups.py")
+    lookups = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lookups)
+    small = {"triples": 10_000, "items": 100, "lookup_ns": 1_000.0}
+    large = {"triples": 100_000, "items": 1_000, "lookup_ns": 2_000.0}
+
+    # Ten times the items, each lookup twice as long: twenty times the time for ten times the triples.
+    assert lookups._exponent(small, large, "lookup_ns") == pytest.approx(1.301, abs=1e-3)
+    assert lookups._exponent(small, large) == pytest.approx(1.0)
+
+
+def test_the_lookup_benchmark_says_when_the_run_left_no_graph(tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "lookups.py"), str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert done.returncode == 2
+    assert "no synthetic-*/imtkg/closed.nq (run benchmarks/run.py --work there)" in done.stderr
 
 
 def test_the_catalogue_benchmark_compares_the_whole_build_with_oxigraphs_load(tmp_path: Path):
