@@ -1,14 +1,16 @@
 """The floor under the views' growth: the cost of one lookup in Oxigraph's in-memory store, by size.
 
 Given the work folder of a ``benchmarks/run.py`` run, loads each synthetic dataset's closed graph
-(``imtkg/closed.nq``, what the views stage queries) into a fresh ``pyoxigraph.Store`` and times two
+(``imtkg/closed.nq``, what the views stage queries) into a fresh ``pyoxigraph.Store`` (with
+``Store.load``, in one thread: the layout that ``bulk_load``'s threads leave varies from one process
+to the next, and with it one lookup at 100k from 0.9 to 1.7 µs) and times two
 SPARQL counts over the IMT items (the subjects of ``imtkg:imtGeneration``): a scan of the property,
 and the same scan with one lookup per item (its ``dct:source``). The difference, per item, is what
 one lookup of a subject's property costs inside Oxigraph's evaluator — the step every view repeats
 for each row. An item has the same number of quads at every size, so a cost per lookup that grows
 with the graph is the store's (its memory), not a query's; the growth exponents say how fast.
 
-Usage: ``python benchmarks/lookups.py WORK [--runs 7]`` (WORK: ``run.py --work``, after its views
+Usage: ``python benchmarks/lookups.py WORK [--repeats 5]`` (WORK: ``run.py --work``, after its views
 stage). Prints a Markdown table.
 """
 
@@ -17,9 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import statistics
 import sys
-import time
+import timeit
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,25 +43,24 @@ def count(store: ox.Store, query: str) -> int:
     return int(solution["n"].value)
 
 
-def median_seconds(store: ox.Store, query: str, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        count(store, query)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def seconds(store: ox.Store, query: str, repeats: int) -> float:
+    """The time of one count: the best of ``repeats`` rounds, each of as many counts as take at
+    least 0.2 s (``timeit``'s autorange), divided by their number."""
+    timer = timeit.Timer(lambda: count(store, query))
+    number, _ = timer.autorange()
+    return min(timer.repeat(repeats, number)) / number
 
 
-def measure(closed: Path, runs: int) -> dict:
+def measure(closed: Path, repeats: int) -> dict:
     """The figures of one dataset's closed graph."""
     store = ox.Store()
-    store.bulk_load(path=str(closed), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(closed), format=ox.RdfFormat.N_QUADS)
     default = ox.DefaultGraph()
     triples = len(list(store.quads_for_pattern(None, None, None, default)))
     rows, with_source = count(store, SCAN), count(store, LOOKUP)
     if not rows or rows != with_source:
         raise SystemExit(f"{closed}: {rows} IMT items, {with_source} with a source: not synthetic")
-    scan, lookup = median_seconds(store, SCAN, runs), median_seconds(store, LOOKUP, runs)
+    scan, lookup = seconds(store, SCAN, repeats), seconds(store, LOOKUP, repeats)
     return {
         "triples": triples,
         "items": rows,
@@ -80,7 +80,7 @@ def _exponent(a: dict, b: dict, per_item: str | None = None) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path, help="the work folder of a benchmarks/run.py run")
-    parser.add_argument("--runs", type=int, default=7, help="runs of each count (median kept)")
+    parser.add_argument("--repeats", type=int, default=5, help="rounds of each count (best kept)")
     args = parser.parse_args(argv)
     closed = sorted(args.work.glob("synthetic-*/imtkg/closed.nq"))
     if not closed:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = []
     for path in closed:
         print(f"{path.parents[1].name} ...", file=sys.stderr, flush=True)
-        figures.append({"name": path.parents[1].name, **measure(path, args.runs)})
+        figures.append({"name": path.parents[1].name, **measure(path, args.repeats)})
     figures.sort(key=lambda f: f["triples"])
     print("| graph | triples (closed) | IMT items | quads per item | scan ns/item | lookup ns/item |")
     print("|---|---:|---:|---:|---:|---:|")

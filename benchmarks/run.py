@@ -447,12 +447,15 @@ def dataset_table(dataset: Dataset, cap: float) -> list[str]:
 
 
 def growth_table(datasets: list[Dataset], pipelines: list[str], cap: float) -> list[str]:
-    """The exponent k of t ∝ n^k of each step between consecutive synthetic sizes, with the k of
-    n log n over the same range and, for each view, the k of its rows (its output)."""
+    """The exponent k of t ∝ n^k of each step between consecutive synthetic sizes (and from the
+    smallest to the largest), with the k of n log n over the same range and, for each view, the k
+    of its rows (its output)."""
     sized = sorted((d for d in datasets if d.size), key=lambda d: d.triples)
     if len(sized) < 2:
         return []
     pairs = list(zip(sized, sized[1:], strict=False))
+    if len(sized) > 2:
+        pairs.append((sized[0], sized[-1]))  # and over the whole range
 
     def span(a: Dataset, b: Dataset) -> str:
         return f"{a.name.removeprefix('synthetic-')}→{b.name.removeprefix('synthetic-')}"
@@ -629,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
                     "name": d.name,
                     "triples": d.triples,
                     "size": d.size,
+                    "generated": d.generated,
                     "results": {p: {s: asdict(r) for s, r in rs.items()} for p, rs in d.results.items()},
                 }
                 for d in datasets

@@ -194,6 +194,20 @@ def test_the_report_gives_ratios_exponents_and_caps_as_measured():
     assert "grows faster than the whole (10k→100k from 8,000 to 98,000 triples (k = 1.09))" in growth
 
 
+def test_the_growth_table_also_spans_the_whole_range_of_three_sizes():
+    run = _runner()
+    sizes = [10_000, 100_000, 1_000_000]
+    datasets = [run.Dataset(f"synthetic-{n // 1000}k", Path("."), n, n, n) for n in sizes]
+    for dataset, seconds in zip(datasets, (1.0, 10.0, 200.0), strict=True):
+        dataset.results["imtkg"]["reason"] = run.Result(seconds, 50.0, {"triples": dataset.triples})
+
+    growth = "\n".join(run.growth_table(datasets, ["imtkg"], 600))
+
+    header = "| stage | imtkg 10k→100k | imtkg 100k→1000k | imtkg 10k→1000k |"
+    assert header in growth
+    assert "| reasoning (OWL 2 RL) | 1.00 | 1.30 | 1.15 | — | — | — |" in growth
+
+
 def test_the_runner_measures_both_pipelines_end_to_end(tmp_path: Path):
     figures = tmp_path / "figures.json"
     done = subprocess.run(
@@ -259,7 +273,7 @@ def test_the_lookup_benchmark_reads_the_closed_graphs_of_a_run(tmp_path: Path):
     items = len({q.subject for q in quads if q.predicate.value == str(IMTKG.imtGeneration)})
 
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "lookups.py"), str(work), "--runs", "1"],
+        [sys.executable, str(ROOT / "benchmarks" / "lookups.py"), str(work), "--repeats", "1"],
         capture_output=True, text=True, timeout=300,
     )
 
