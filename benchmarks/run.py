@@ -45,17 +45,18 @@ STAGE_TITLES = {
     "publish": "publish (static site)",
     "build": "whole build (build_graph)",
 }
-#: What each stage needs done first, per pipeline.
-NEEDS = {
-    ("imtkg", "ingest"): ("imtkg", "load"),
-    ("imtkg", "reason"): ("imtkg", "ingest"),
-    ("imtkg", "validate"): ("imtkg", "reason"),
-    ("imtkg", "views"): ("imtkg", "reason"),
-    ("imtkg", "publish"): ("imtkg", "views"),
-    ("stock", "load"): ("imtkg", "ingest"),
-    ("stock", "reason"): ("stock", "load"),
-    ("stock", "validate"): ("stock", "reason"),
-    ("stock", "views"): ("stock", "reason"),
+#: What each stage needs done first, per pipeline (publish reads the views' tables and the
+#: validation's report).
+NEEDS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("imtkg", "ingest"): (("imtkg", "load"),),
+    ("imtkg", "reason"): (("imtkg", "ingest"),),
+    ("imtkg", "validate"): (("imtkg", "reason"),),
+    ("imtkg", "views"): (("imtkg", "reason"),),
+    ("imtkg", "publish"): (("imtkg", "validate"), ("imtkg", "views")),
+    ("stock", "load"): (("imtkg", "ingest"),),
+    ("stock", "reason"): (("stock", "load"),),
+    ("stock", "validate"): (("stock", "reason"),),
+    ("stock", "views"): (("stock", "reason"),),
 }
 #: The order the stages run in: each pipeline's stage after what it needs, the two pipelines
 #: alternating so that they meet the same load of the machine.
@@ -224,19 +225,19 @@ def run_dataset(dataset: Dataset, pipelines: list[str], stages: list[str], cap: 
     order = [(p, s) for p, s in ORDER if p in pipelines]
     wanted = set(stages)
     needed: set[tuple[str, str]] = set()
-    for pipeline, stage in order:
-        if stage in wanted:
-            key = (pipeline, stage)
-            while key and key not in needed:
-                needed.add(key)
-                key = NEEDS.get(key)
+    pending = [(p, s) for p, s in order if s in wanted]
+    while pending:
+        key = pending.pop()
+        if key not in needed:
+            needed.add(key)
+            pending.extend(NEEDS.get(key, ()))
     for pipeline, stage in order:
         if (pipeline, stage) not in needed or stage not in _stages_of(pipeline):
             continue
-        need = NEEDS.get((pipeline, stage))
-        if need and not _finished(dataset, *need):
+        unfinished = [n for n in NEEDS.get((pipeline, stage), ()) if not _finished(dataset, *n)]
+        if unfinished:
             dataset.results[pipeline][stage] = Result(
-                status="skipped", note=f"not run: {need[1]} did not finish"
+                status="skipped", note=f"not run: {unfinished[0][1]} did not finish"
             )
             continue
         found = run_stage(dataset, pipeline, stage, cap, log)

@@ -194,6 +194,38 @@ def test_the_report_gives_ratios_exponents_and_caps_as_measured():
     assert "grows faster than the whole (10k→100k from 8,000 to 98,000 triples (k = 1.09))" in growth
 
 
+def test_publishing_alone_runs_the_validation_and_the_views_it_reads(monkeypatch):
+    run = _runner()
+    ran = []
+
+    def stage(dataset, pipeline, name, cap, log):
+        ran.append((pipeline, name))
+        return {"view:views/roadmap" if name == "views" else name: run.Result(1.0, 50.0)}
+
+    monkeypatch.setattr(run, "run_stage", stage)
+    dataset = run.Dataset("synthetic-10k", Path("."), 10_000, 10_000)
+
+    run.run_dataset(dataset, ["imtkg"], ["publish"], 600, print)
+
+    assert ran == [("imtkg", s) for s in ("load", "ingest", "reason", "validate", "views", "publish")]
+
+
+def test_a_stage_is_skipped_when_one_of_its_needs_did_not_finish(monkeypatch):
+    run = _runner()
+
+    def stage(dataset, pipeline, name, cap, log):
+        status = "cap" if name == "validate" else "ok"
+        return {"view:views/roadmap" if name == "views" else name: run.Result(1.0, 50.0, status=status)}
+
+    monkeypatch.setattr(run, "run_stage", stage)
+    dataset = run.Dataset("synthetic-10k", Path("."), 10_000, 10_000)
+
+    run.run_dataset(dataset, ["imtkg"], ["publish"], 600, print)
+
+    assert dataset.results["imtkg"]["publish"].status == "skipped"
+    assert dataset.results["imtkg"]["publish"].note == "not run: validate did not finish"
+
+
 def test_the_growth_table_also_spans_the_whole_range_of_three_sizes():
     run = _runner()
     sizes = [10_000, 100_000, 1_000_000]
