@@ -233,9 +233,11 @@ class Imtkg(Stage):
 
             # As build_graph does: the store dumped to a file that the JVM reads itself.
             data = self.work / "graph.nt"
-            oxstore.write_ntriples(store, data)
-            report = validate(data, self.state["shapes"], engine="fast")
-            data.unlink()
+            try:
+                oxstore.write_ntriples(store, data)
+                report = validate(data, self.state["shapes"], engine="fast")
+            finally:
+                data.unlink(missing_ok=True)
             self.state["report"] = report
             return report_answer(report.graph)
         if step.startswith("view:"):

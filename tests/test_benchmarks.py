@@ -300,7 +300,7 @@ def test_the_lookup_benchmark_reads_the_closed_graphs_of_a_run(tmp_path: Path):
         capture_output=True, text=True, timeout=900,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    closed = json.loads((tmp_path / "figures.json").read_text())["datasets"][0]["results"]["imtkg"]
+    results = json.loads((tmp_path / "figures.json").read_text())["datasets"][0]["results"]["imtkg"]
     quads = ox.parse(path=work / "synthetic-5k" / "imtkg" / "closed.nq", format=ox.RdfFormat.N_QUADS)
     items = len({q.subject for q in quads if q.predicate.value == str(IMTKG.imtGeneration)})
 
@@ -311,7 +311,7 @@ def test_the_lookup_benchmark_reads_the_closed_graphs_of_a_run(tmp_path: Path):
 
     assert done.returncode == 0, done.stderr[-2000:]
     [row] = [line for line in done.stdout.splitlines() if line.startswith("| synthetic-5k |")]
-    assert row.startswith(f"| synthetic-5k | {closed['reason']['answer']['triples']:,} | {items:,} |")
+    assert row.startswith(f"| synthetic-5k | {results['reason']['answer']['triples']:,} | {items:,} |")
 
 
 def test_the_lookup_benchmark_gives_the_growth_of_all_the_lookups():
